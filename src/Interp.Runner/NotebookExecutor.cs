@@ -1,0 +1,182 @@
+using System.Diagnostics;
+using Microsoft.DotNet.Interactive;
+using Microsoft.DotNet.Interactive.Commands;
+using Microsoft.DotNet.Interactive.CSharp;
+using Microsoft.DotNet.Interactive.Documents;
+using Microsoft.DotNet.Interactive.Events;
+using Microsoft.DotNet.Interactive.Formatting;
+using Microsoft.DotNet.Interactive.PackageManagement;
+
+namespace Interp.Runner;
+
+/// <summary>
+/// Executes a notebook headless and in-process with a fresh C# kernel that supports
+/// <c>#r "nuget: …"</c>, the way the stock Jupyter kernel runs it. One kernel at a time.
+/// </summary>
+public sealed class NotebookExecutor(TextWriter log, TimeSpan cellTimeout)
+{
+    /// <summary>Runs every code cell in order, stopping at the first failure, and fills the cells' outputs.</summary>
+    public async Task<NotebookResult> RunAsync(string path, InteractiveDocument document)
+    {
+        var name = Path.GetFileNameWithoutExtension(path);
+        var codeCells = document.Elements.Where(IsCode).ToList();
+        var results = new List<CellResult>();
+        var total = Stopwatch.StartNew();
+        var previousDirectory = Environment.CurrentDirectory;
+        // Relative paths in cells (#r "../artifacts/…", data files) resolve against the notebook's
+        // folder, as in Jupyter, which starts kernels there.
+        Environment.CurrentDirectory = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        using var kernel = CreateKernel();
+        try
+        {
+            int executionCount = 0;
+            foreach (var (cell, i) in document.Elements.Select((c, i) => (c, i + 1)))
+            {
+                if (!IsCode(cell)) continue;
+                executionCount++;
+                var watch = Stopwatch.StartNew();
+                cell.Outputs.Clear();
+                var (ok, error, errorOutputs) = await RunCellAsync(kernel, cell, executionCount);
+                cell.ExecutionOrder = executionCount;
+                watch.Stop();
+                results.Add(new CellResult(i, ok, watch.Elapsed.TotalSeconds, error, errorOutputs));
+                log.WriteLine($"[{name}] cell {i}/{document.Elements.Count} {(ok ? "ok" : "FAILED")} ({watch.Elapsed.TotalSeconds:F1} s){(errorOutputs > 0 && ok ? $", {errorOutputs} error output(s)" : "")}");
+                if (!ok)
+                {
+                    log.WriteLine($"[{name}] cell {i} failed: {error}");
+                    break;
+                }
+            }
+        }
+        finally
+        {
+            Environment.CurrentDirectory = previousDirectory;
+        }
+        return new NotebookResult(name, Title(document, name), results, codeCells.Count, total.Elapsed.TotalSeconds);
+    }
+
+    static bool IsCode(InteractiveDocumentElement e) => e.KernelName is not ("markdown" or "md");
+
+    static CompositeKernel CreateKernel()
+    {
+        var composite = new CompositeKernel();
+        var csharp = new CSharpKernel().UseNugetDirective(async (k, packages) =>
+        {
+            // As the dotnet-interactive tool does: the kernel restores, the host adds the references.
+            k.AddAssemblyReferences(packages.SelectMany(p => p.AssemblyPaths));
+            await LoadKernelExtensionsAsync(composite, packages);
+        }).UseKernelHelpers();
+        composite.Add(csharp);
+        composite.DefaultKernelName = csharp.Name;
+        return composite;
+    }
+
+    /// <summary>
+    /// Loads the kernel extensions that NuGet packages ship in <c>interactive-extensions/dotnet</c>, as the
+    /// dotnet-interactive tool does; the in-process kernel does not do it by itself.
+    /// </summary>
+    static async Task LoadKernelExtensionsAsync(Kernel kernel, IReadOnlyList<ResolvedPackageReference> packages)
+    {
+        foreach (var package in packages)
+        {
+            var dir = Path.Combine(package.PackageRoot, "interactive-extensions", "dotnet");
+            if (!Directory.Exists(dir)) continue;
+            foreach (var dll in Directory.GetFiles(dir, "*.dll"))
+            {
+                var assembly = System.Reflection.Assembly.LoadFrom(dll);
+                foreach (var type in assembly.GetExportedTypes().Where(t => typeof(IKernelExtension).IsAssignableFrom(t) && !t.IsAbstract))
+                    if (Activator.CreateInstance(type) is IKernelExtension extension)
+                        await extension.OnLoadAsync(kernel);
+            }
+        }
+    }
+
+    async Task<(bool Ok, string? Error, int ErrorOutputs)> RunCellAsync(Kernel kernel, InteractiveDocumentElement cell, int executionCount)
+    {
+        var outputs = new List<(string? ValueId, InteractiveDocumentOutputElement Element)>();
+        int errorOutputs = 0;
+        string? failure = null;
+
+        void OnEvent(KernelEvent e)
+        {
+            switch (e)
+            {
+                case ReturnValueProduced r:
+                    var rv = new ReturnValueElement { ExecutionOrder = executionCount };
+                    foreach (var f in r.FormattedValues) rv.Data[f.MimeType] = f.Value;
+                    outputs.Add((null, rv));
+                    break;
+                case DisplayedValueUpdated u:
+                    var index = outputs.FindIndex(o => o.ValueId == u.ValueId);
+                    var updated = Display(u.FormattedValues);
+                    if (index >= 0) outputs[index] = (u.ValueId, updated); else outputs.Add((u.ValueId, updated));
+                    break;
+                case DisplayedValueProduced d:
+                    outputs.Add((d.ValueId, Display(d.FormattedValues)));
+                    break;
+                case StandardOutputValueProduced o:
+                    outputs.Add((null, new TextElement(Text(o.FormattedValues), "stdout")));
+                    break;
+                case StandardErrorValueProduced err:
+                    errorOutputs++;
+                    outputs.Add((null, new TextElement(Text(err.FormattedValues), "stderr")));
+                    break;
+                case ErrorProduced ep:
+                    errorOutputs++;
+                    outputs.Add((null, new ErrorElement(ep.Message, "Error", [])));
+                    break;
+                case CommandFailed cf:
+                    failure = cf.Message;
+                    var ex = cf.Exception;
+                    outputs.Add((null, new ErrorElement(cf.Message, ex?.GetType().Name ?? "Error", ex?.StackTrace?.Split('\n') ?? [])));
+                    break;
+            }
+        }
+
+        using var subscription = kernel.KernelEvents.Subscribe(new ActionObserver(OnEvent));
+        var run = kernel.SendAsync(new SubmitCode(cell.Contents));
+        var finished = await Task.WhenAny(run, Task.Delay(cellTimeout));
+        if (finished != run)
+        {
+            failure = $"the cell did not finish within {cellTimeout.TotalMinutes:F0} minutes";
+            outputs.Add((null, new ErrorElement(failure, "Timeout", [])));
+        }
+        else
+        {
+            var result = await run;
+            foreach (var e in result.Events.OfType<CommandFailed>())
+                if (failure is null)
+                {
+                    failure = e.Message;
+                    outputs.Add((null, new ErrorElement(e.Message, e.Exception?.GetType().Name ?? "Error", [])));
+                }
+        }
+        cell.Outputs.AddRange(outputs.Select(o => o.Element));
+        return (failure is null, failure, errorOutputs);
+    }
+
+    static DisplayElement Display(IEnumerable<FormattedValue> values)
+    {
+        var data = new Dictionary<string, object>();
+        foreach (var f in values) data[f.MimeType] = f.Value;
+        return new DisplayElement(data);
+    }
+
+    static string Text(IEnumerable<FormattedValue> values) =>
+        values.FirstOrDefault(v => v.MimeType == "text/plain")?.Value ?? values.FirstOrDefault()?.Value ?? "";
+
+    static string Title(InteractiveDocument document, string fallback)
+    {
+        foreach (var e in document.Elements.Where(e => !IsCode(e)))
+            foreach (var line in e.Contents.Split('\n'))
+                if (line.StartsWith("# ", StringComparison.Ordinal)) return line[2..].Trim();
+        return fallback;
+    }
+
+    sealed class ActionObserver(Action<KernelEvent> onNext) : IObserver<KernelEvent>
+    {
+        public void OnCompleted() { }
+        public void OnError(Exception error) { }
+        public void OnNext(KernelEvent value) => onNext(value);
+    }
+}

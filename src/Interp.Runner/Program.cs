@@ -1,0 +1,90 @@
+using System.Diagnostics;
+using System.Reflection;
+using System.Text.Json;
+using Interp.Runner;
+using Microsoft.DotNet.Interactive.Documents;
+using Microsoft.DotNet.Interactive.Documents.Jupyter;
+
+const string Usage = """
+    Interp.Runner: executes notebooks headless and writes viewable pages.
+
+    Usage: dotnet run --project src/Interp.Runner -- <notebooks folder or .ipynb files…> --out <folder> [options]
+
+    Options:
+      --out <folder>         where to write <name>.ipynb, <name>.html, index.html and summary.json (required)
+      --only <text>          run only notebooks whose file name contains <text>
+      --cell-timeout <min>   fail a cell that runs longer than this many minutes (default 20)
+      --no-build-lib         do not build the library into artifacts/lib first
+    """;
+
+var inputs = new List<string>();
+string? outDir = null, only = null;
+double timeoutMinutes = 20;
+bool buildLib = true;
+for (int i = 0; i < args.Length; i++)
+{
+    string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.\n{Usage}");
+    switch (args[i])
+    {
+        case "--out": outDir = Next(); break;
+        case "--only": only = Next(); break;
+        case "--cell-timeout": timeoutMinutes = double.Parse(Next(), System.Globalization.CultureInfo.InvariantCulture); break;
+        case "--no-build-lib": buildLib = false; break;
+        case "-h" or "--help": Console.WriteLine(Usage); return 0;
+        default:
+            if (args[i].StartsWith("--", StringComparison.Ordinal)) { Console.Error.WriteLine($"Unknown option {args[i]}.\n{Usage}"); return 2; }
+            inputs.Add(args[i]);
+            break;
+    }
+}
+if (inputs.Count == 0 || outDir is null) { Console.Error.WriteLine(Usage); return 2; }
+
+var notebooks = new List<string>();
+foreach (var input in inputs)
+{
+    if (Directory.Exists(input)) notebooks.AddRange(Directory.GetFiles(input, "*.ipynb").Order(StringComparer.Ordinal));
+    else if (File.Exists(input) && input.EndsWith(".ipynb", StringComparison.OrdinalIgnoreCase)) notebooks.Add(input);
+    else { Console.Error.WriteLine($"'{input}' is neither a folder nor an .ipynb file."); return 2; }
+}
+if (only is not null) notebooks = notebooks.Where(n => Path.GetFileName(n).Contains(only, StringComparison.OrdinalIgnoreCase)).ToList();
+if (notebooks.Count == 0) { Console.Error.WriteLine("No notebooks to run."); return 2; }
+
+if (buildLib && LibraryBuild.FindRepoRoot(notebooks[0]) is { } root)
+{
+    var code = LibraryBuild.Run(root, Console.Out);
+    if (code != 0) { Console.Error.WriteLine($"Building the library for the notebooks failed (exit code {code})."); return 1; }
+}
+
+Directory.CreateDirectory(outDir);
+using (var plotly = Assembly.GetExecutingAssembly().GetManifestResourceStream("plotly.min.js")
+    ?? throw new InvalidOperationException("plotly.min.js is not embedded in the runner; rebuild it (the build fetches the npm package plotly.js-dist-min)."))
+using (var file = File.Create(Path.Combine(outDir, HtmlPage.PlotlyFile)))
+    plotly.CopyTo(file);
+
+var kernels = new KernelInfoCollection { new KernelInfo("csharp", "C#", ["c#", "C#", "cs"]), new KernelInfo("markdown", "Markdown", ["md"]) };
+kernels.DefaultKernelName = "csharp";
+var executor = new NotebookExecutor(Console.Out, TimeSpan.FromMinutes(timeoutMinutes));
+var results = new List<NotebookResult>();
+var total = Stopwatch.StartNew();
+foreach (var path in notebooks)
+{
+    Console.WriteLine($"== {Path.GetFileName(path)}");
+    InteractiveDocument document;
+    await using (var stream = File.OpenRead(path)) document = Notebook.Read(stream, kernels);
+    var result = await executor.RunAsync(path, document);
+    results.Add(result);
+    await using (var stream = File.Create(Path.Combine(outDir, result.Name + ".ipynb"))) Notebook.Write(document, stream, kernels);
+    await File.WriteAllTextAsync(Path.Combine(outDir, result.Name + ".html"), HtmlPage.Render(document, result));
+    Console.WriteLine($"== {result.Name}: {(result.Succeeded ? "ok" : "FAILED")} in {result.Seconds:F1} s, {result.Cells.Count}/{result.CodeCells} code cells, {result.ErrorOutputs} error output(s)");
+}
+await File.WriteAllTextAsync(Path.Combine(outDir, "index.html"), HtmlPage.Index(results));
+await File.WriteAllTextAsync(Path.Combine(outDir, "summary.json"), JsonSerializer.Serialize(results, new JsonSerializerOptions { WriteIndented = true }));
+
+var failed = results.Where(r => !r.Succeeded).ToList();
+foreach (var r in failed)
+{
+    var cell = r.Cells.LastOrDefault(c => !c.Succeeded);
+    Console.Error.WriteLine($"FAILED {r.Name}.ipynb, cell {cell?.Index}: {cell?.Error}");
+}
+Console.WriteLine($"Ran {results.Count} notebook(s) in {total.Elapsed.TotalSeconds:F1} s: {results.Count - failed.Count} ok, {failed.Count} failed. Pages in {Path.GetFullPath(outDir)}");
+return failed.Count == 0 ? 0 : 1;

@@ -1,0 +1,161 @@
+using Interp.Runtime;
+using Interp.Text;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Interp.Hooks;
+
+/// <summary>
+/// A TorchSharp image model with named, hookable layers, in the spirit of TransformerLens: every
+/// submodule has a stable dotted name; <see cref="RunWithCache(Tensor, IEnumerable{string}, bool)"/>
+/// records activations; <see cref="Hook"/> reads or edits them in a scope that always ends, even when
+/// the forward pass throws. Works with any <c>Module&lt;Tensor, Tensor&gt;</c> whose forward calls its
+/// submodules through <c>call()</c> (TorchSharp only fires hooks there).
+/// </summary>
+public class HookedModel : IDisposable
+{
+    readonly Dictionary<string, nn.Module<Tensor, Tensor>> _layers = new(StringComparer.Ordinal);
+    readonly Dictionary<long, IReadOnlyList<LayerInfo>> _layerInfo = [];
+    int _activeHooks;
+
+    /// <summary>Wraps a module. <paramref name="name"/> identifies the model, e.g. in provenance records.</summary>
+    public HookedModel(string name, nn.Module<Tensor, Tensor> module, InputConvention input)
+    {
+        TorchRuntime.EnsureLoaded();
+        Name = name;
+        Module = module;
+        Input = input;
+        foreach (var (n, m) in module.named_modules())
+            if (n.Length > 0 && m is nn.Module<Tensor, Tensor> typed)
+                _layers[n] = typed;
+        module.eval();
+    }
+
+    /// <summary>The model's name (a zoo name for zoo models).</summary>
+    public string Name { get; }
+    /// <summary>The underlying TorchSharp module.</summary>
+    public nn.Module<Tensor, Tensor> Module { get; }
+    /// <summary>What the model expects as input.</summary>
+    public InputConvention Input { get; }
+    /// <summary>Hooks registered and not yet removed (0 outside any hook scope).</summary>
+    public int ActiveHookCount => _activeHooks;
+
+    /// <summary>Every hookable layer name, in module order.</summary>
+    public IReadOnlyList<string> LayerNames => [.. _layers.Keys];
+
+    /// <summary>Whether <paramref name="layer"/> names a hookable layer.</summary>
+    public bool HasLayer(string layer) => _layers.ContainsKey(layer);
+
+    /// <summary>Throws a clear error (listing the nearest valid names) when <paramref name="layer"/> is unknown.</summary>
+    public void RequireLayer(string layer)
+    {
+        if (!_layers.ContainsKey(layer))
+            throw new ArgumentException(NearestNames.UnknownMessage("layer", layer, _layers.Keys.ToList()), nameof(layer));
+    }
+
+    /// <summary>Runs the model (no gradient bookkeeping unless the caller enables it).</summary>
+    public Tensor Forward(Tensor image)
+    {
+        Input.Validate(image);
+        return Module.call(image);
+    }
+
+    /// <summary>
+    /// Every hookable layer with its module type and output shape for a batch of one
+    /// <paramref name="size"/>×<paramref name="size"/> image (default: the model's input size).
+    /// </summary>
+    public IReadOnlyList<LayerInfo> Layers(int? size = null)
+    {
+        long s = size ?? Input.Size;
+        if (_layerInfo.TryGetValue(s, out var known)) return known;
+        var shapes = new Dictionary<string, long[]>();
+        var handles = _layers.Keys.Select(n => Hook(n, t => { shapes[n] = t.shape; return null; })).ToList();
+        try
+        {
+            using var _ = no_grad();
+            using var scope = NewDisposeScope();
+            Forward(zeros(1, 3, s, s));
+        }
+        finally { foreach (var h in handles) h.Dispose(); }
+        var result = _layers.Where(kv => shapes.ContainsKey(kv.Key))
+            .Select(kv => new LayerInfo(kv.Key, kv.Value.GetType().Name, shapes[kv.Key])).ToList();
+        _layerInfo[s] = result;
+        return result;
+    }
+
+    /// <summary>The layer's info at the default input size; an unknown name lists the nearest valid names.</summary>
+    public LayerInfo Layer(string layer, int? size = null)
+    {
+        RequireLayer(layer);
+        return Layers(size).FirstOrDefault(l => l.Name == layer)
+            ?? throw new InvalidOperationException($"Layer '{layer}' exists but did not run in a forward pass, so it has no activation.");
+    }
+
+    /// <summary>
+    /// Registers a forward hook on <paramref name="layer"/>. <paramref name="hook"/> sees the output;
+    /// returning a tensor replaces it (edit), returning null leaves it (read). Dispose the handle to remove it.
+    /// </summary>
+    public HookHandle Hook(string layer, Func<Tensor, Tensor?> hook)
+    {
+        RequireLayer(layer);
+        var remover = _layers[layer].register_forward_hook((_, _, output) => hook(output)!);
+        Interlocked.Increment(ref _activeHooks);
+        return new HookHandle(() =>
+        {
+            remover.remove();
+            Interlocked.Decrement(ref _activeHooks);
+        });
+    }
+
+    /// <summary>
+    /// Runs the model once and returns the activations of <paramref name="layers"/> (all layers when
+    /// empty). With <paramref name="detach"/> false the activations stay in the autograd graph, as
+    /// feature visualization needs. The cache owns the tensors.
+    /// </summary>
+    public ActivationCache RunWithCache(Tensor image, IEnumerable<string> layers, bool detach = true)
+    {
+        var names = layers.Distinct().ToList();
+        if (names.Count == 0) names = [.. _layers.Keys];
+        foreach (var n in names) RequireLayer(n);
+        var acts = new Dictionary<string, Tensor>();
+        var handles = new List<HookHandle>();
+        try
+        {
+            foreach (var n in names)
+                handles.Add(Hook(n, t =>
+                {
+                    // A module may run more than once per forward (not in zoo models): keep the last call.
+                    if (acts.Remove(n, out var old)) old.Dispose();
+                    acts[n] = (detach ? t.detach() : t.alias()).MoveToOuterDisposeScope();
+                    return null;
+                }));
+            Tensor output;
+            using (var scope = NewDisposeScope())
+            {
+                output = Forward(image);
+                foreach (var t in acts.Values) scope.Detach(t);
+                output = output.MoveToOuterDisposeScope();
+            }
+            return new ActivationCache(acts, detach ? output.detach() : output);
+        }
+        catch
+        {
+            foreach (var t in acts.Values) t.Dispose();
+            throw;
+        }
+        finally
+        {
+            foreach (var h in handles) h.Dispose();
+        }
+    }
+
+    /// <summary>Runs the model once and returns the activations of the named layers.</summary>
+    public ActivationCache RunWithCache(Tensor image, params string[] layers) => RunWithCache(image, layers, detach: true);
+
+    /// <summary>Disposes the underlying module.</summary>
+    public void Dispose()
+    {
+        Module.Dispose();
+        GC.SuppressFinalize(this);
+    }
+}

@@ -1,0 +1,31 @@
+using static TorchSharp.torch;
+
+namespace Interp.Images;
+
+/// <summary>Small image operations on [3, H, W] / [N, 3, H, W] tensors.</summary>
+public static class ImageTensors
+{
+    /// <summary>Resizes so the shorter side is <paramref name="size"/> then crops the centre square (bilinear, antialiased).</summary>
+    public static Tensor ResizeCenterCrop(Tensor image, int size)
+    {
+        using var scope = NewDisposeScope();
+        var batch = image.ndim == 3 ? image.unsqueeze(0) : image;
+        long h = batch.shape[2], w = batch.shape[3];
+        double s = (double)size / Math.Min(h, w);
+        long nh = Math.Max(size, (long)Math.Round(h * s)), nw = Math.Max(size, (long)Math.Round(w * s));
+        var resized = nn.functional.interpolate(batch, [nh, nw], mode: InterpolationMode.Bilinear, align_corners: false, antialias: true);
+        long top = (nh - size) / 2, left = (nw - size) / 2;
+        var cropped = resized[.., .., TensorIndex.Slice(top, top + size), TensorIndex.Slice(left, left + size)].clamp(0, 1);
+        return (image.ndim == 3 ? cropped.squeeze(0) : cropped).contiguous().MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Rescales to [0, 1] by the tensor's own min and max (a constant tensor becomes 0.5).</summary>
+    public static Tensor Normalize(Tensor t)
+    {
+        using var scope = NewDisposeScope();
+        var lo = t.min();
+        var range = t.max() - lo;
+        var r = range.item<float>() > 0 ? (t - lo) / range : zeros_like(t) + 0.5f;
+        return r.MoveToOuterDisposeScope();
+    }
+}

@@ -1,0 +1,97 @@
+using System.Globalization;
+using XPlot.Plotly;
+
+namespace Interp.Plots;
+
+/// <summary>
+/// A chart for notebooks and pages, drawn by plotly.js. Built on XPlot.Plotly 4.1.0 rather than
+/// Plotly.NET: Plotly.NET 6.0.0 needs FSharp.Core 10.1.403 and fails to load inside the stock
+/// .NET Interactive kernel (1.0.712001, which hosts FSharp.Core 10.0.x), while XPlot.Plotly 4.1.0 loads
+/// in both that kernel and the project's runner. <see cref="Plotly"/> gives the XPlot chart for
+/// further styling; <see cref="Data"/> gives the numbers.
+/// </summary>
+public sealed class Chart
+{
+    static int _counter;
+
+    Chart(PlotlyChart plotly, string title, IReadOnlyList<string> labels, IReadOnlyList<double> values)
+    {
+        Plotly = plotly;
+        Title = title;
+        Labels = labels;
+        Data = values;
+        Id = "interp-chart-" + Interlocked.Increment(ref _counter).ToString(CultureInfo.InvariantCulture);
+        Plotly.WithId(Id);
+    }
+
+    /// <summary>The XPlot chart (layout, traces) for further customization.</summary>
+    public PlotlyChart Plotly { get; }
+    /// <summary>The chart's title.</summary>
+    public string Title { get; }
+    /// <summary>The element id used in HTML (deterministic within a process).</summary>
+    public string Id { get; }
+    /// <summary>The category labels (bar charts) or empty.</summary>
+    public IReadOnlyList<string> Labels { get; }
+    /// <summary>The plotted values.</summary>
+    public IReadOnlyList<double> Data { get; }
+
+    /// <summary>A histogram of <paramref name="values"/>.</summary>
+    public static Chart Histogram(IEnumerable<double> values, string title, string xTitle = "value", string yTitle = "count", int bins = 60)
+    {
+        var v = values.ToList();
+        if (v.Count == 0) throw new ArgumentException("A histogram needs at least one value.", nameof(values));
+        var chart = XPlot.Plotly.Chart.Plot(new Histogram { x = v, nbinsx = bins });
+        Style(chart, title, xTitle, yTitle);
+        return new Chart(chart, title, [], v);
+    }
+
+    /// <summary>A bar chart with one bar per label.</summary>
+    public static Chart Bar(IReadOnlyList<string> labels, IReadOnlyList<double> values, string title, string xTitle = "", string yTitle = "")
+    {
+        if (labels.Count != values.Count)
+            throw new ArgumentException($"Got {labels.Count} labels but {values.Count} values; give one value per label.");
+        var chart = XPlot.Plotly.Chart.Plot(new Bar { x = labels, y = values });
+        Style(chart, title, xTitle, yTitle);
+        return new Chart(chart, title, labels, values);
+    }
+
+    /// <summary>A line chart of y against x.</summary>
+    public static Chart Line(IReadOnlyList<double> x, IReadOnlyList<double> y, string title, string xTitle = "", string yTitle = "")
+    {
+        if (x.Count != y.Count) throw new ArgumentException($"Got {x.Count} x values but {y.Count} y values.");
+        var chart = XPlot.Plotly.Chart.Plot(new Scatter { x = x, y = y, mode = "lines+markers" });
+        Style(chart, title, xTitle, yTitle);
+        return new Chart(chart, title, [], y);
+    }
+
+    static void Style(PlotlyChart chart, string title, string xTitle, string yTitle)
+    {
+        chart.WithTitle(title);
+        if (xTitle.Length > 0) chart.WithXTitle(xTitle);
+        if (yTitle.Length > 0) chart.WithYTitle(yTitle);
+        chart.WithSize(720, 400);
+    }
+
+    /// <summary>
+    /// HTML that draws the chart. It uses a global <c>Plotly</c> when the page has one (the runner's pages
+    /// embed plotly.js, so they need no network); otherwise it loads plotly.js from
+    /// <c>window.interpPlotlySrc</c> or the public CDN, as a Jupyter front end would.
+    /// </summary>
+    public string ToHtml()
+    {
+        var js = Plotly.GetPlottingJS();
+        return $$"""
+            <div id="{{Id}}" style="width: {{Plotly.Width}}px; height: {{Plotly.Height}}px;"></div>
+            <script>
+            (function () {
+              var draw = function () { {{js}} };
+              if (typeof Plotly !== 'undefined') { draw(); return; }
+              var s = document.createElement('script');
+              s.src = window.interpPlotlySrc || 'https://cdn.plot.ly/plotly-2.35.3.min.js';
+              s.onload = draw;
+              document.head.appendChild(s);
+            })();
+            </script>
+            """;
+    }
+}
