@@ -126,15 +126,14 @@ public class HookedModel : IDisposable
                 {
                     // A module may run more than once per forward (not in zoo models): keep the last call.
                     if (acts.Remove(n, out var old)) old.Dispose();
-                    acts[n] = (detach ? t.detach() : t.alias()).MoveToOuterDisposeScope();
+                    // Owned by the cache, not by whichever dispose scope the module's forward opened.
+                    acts[n] = (detach ? t.detach() : t.alias()).DetachFromDisposeScope();
                     return null;
                 }));
             Tensor output;
             using (var scope = NewDisposeScope())
             {
-                output = Forward(image);
-                foreach (var t in acts.Values) scope.Detach(t);
-                output = output.MoveToOuterDisposeScope();
+                output = Forward(image).MoveToOuterDisposeScope();
             }
             return new ActivationCache(acts, detach ? output.detach() : output);
         }

@@ -44,6 +44,7 @@ public static class ImageIO
         long pixels = (long)info.Width * info.Height;
         if (pixels > maxPixels)
             throw new ImageLoadException($"{description} is {info.Width}x{info.Height} = {pixels:N0} pixels, more than the cap of {maxPixels:N0}. Resize it first or pass a larger maxPixels.");
+        ImageIntegrity.Verify(bytes, format.Name, description);
         try
         {
             var config = Configuration.Default.Clone();
