@@ -60,18 +60,20 @@ public sealed partial record Unit(string Layer, int? Channel = null, SpatialPosi
         if (Channel is { } c)
         {
             if (shape.Count < 2)
-                throw new ArgumentOutOfRangeException(nameof(Channel), $"'{this}': layer '{Layer}' has output shape [{string.Join(",", shape)}], with no channel dimension.");
+                throw Range($"'{this}': layer '{Layer}' has output shape [{string.Join(",", shape)}], with no channel dimension.");
             if (c >= shape[1])
-                throw new ArgumentOutOfRangeException(nameof(Channel), $"'{this}': layer '{Layer}' has {shape[1]} channels; valid channels are 0..{shape[1] - 1}.");
+                throw Range($"'{this}': layer '{Layer}' has {shape[1]} channels; valid channels are 0..{shape[1] - 1}.");
         }
         if (Position is { } p)
         {
             if (shape.Count != 4)
-                throw new ArgumentOutOfRangeException(nameof(Position), $"'{this}': layer '{Layer}' has output shape [{string.Join(",", shape)}], with no spatial dimensions.");
+                throw Range($"'{this}': layer '{Layer}' has output shape [{string.Join(",", shape)}], with no spatial dimensions.");
             if (p.Y >= shape[2] || p.X >= shape[3])
-                throw new ArgumentOutOfRangeException(nameof(Position), $"'{this}': layer '{Layer}' is {shape[2]}x{shape[3]} at this input size; valid positions are y in 0..{shape[2] - 1}, x in 0..{shape[3] - 1}.");
+                throw Range($"'{this}': layer '{Layer}' is {shape[2]}x{shape[3]} at this input size; valid positions are y in 0..{shape[2] - 1}, x in 0..{shape[3] - 1}.");
         }
     }
+
+    static ArgumentOutOfRangeException Range(string message) => new(message, (Exception?)null);
 
     /// <summary>Prints the canonical address, the inverse of <see cref="Parse"/>.</summary>
     public override string ToString() =>

@@ -16,6 +16,14 @@ public static class ModelZoo
         _entries.FirstOrDefault(e => string.Equals(e.Name, name, StringComparison.OrdinalIgnoreCase))
         ?? throw new ArgumentException(NearestNames.UnknownMessage("model", name, _entries.Select(e => e.Name).ToList()), nameof(name));
 
+    /// <summary>Every entry as plain data, with whether its weights are on this machine.</summary>
+    public static IReadOnlyList<ZooModelInfo> Describe() =>
+        _entries.Select(e =>
+        {
+            var a = e.Availability();
+            return new ZooModelInfo(e.Name, e.Description, e.Source, e.License, e.Input.ToString(), a.IsPresent, a.IsPresent ? "" : a.HowToGet);
+        }).ToList();
+
     /// <summary>Loads the model called <paramref name="name"/> with its real weights.</summary>
     public static HookedModel Load(string name) => Get(name).Load();
 

@@ -1,0 +1,91 @@
+using System.Diagnostics;
+using System.Reflection;
+using System.Text.Json;
+
+namespace Interp.Tests.Notebooks;
+
+/// <summary>Builds the library into artifacts/lib once, as the runner would, for all notebook tests.</summary>
+public sealed class NotebookLibraryFixture
+{
+    public NotebookLibraryFixture()
+    {
+        var (code, output) = NotebookTests.Dotnet(["build", Path.Combine(TestPaths.RepoRoot, "src", "Interp.Interactive", "Interp.Interactive.csproj"),
+            "-c", "Release", "-o", Path.Combine(TestPaths.RepoRoot, "artifacts", "lib"), "--nologo", "-v", "q"], TimeSpan.FromMinutes(10));
+        if (code != 0) throw new InvalidOperationException("Building the notebook library failed:\n" + output);
+    }
+}
+
+[CollectionDefinition("notebooks")]
+public class NotebookCollection : ICollectionFixture<NotebookLibraryFixture>;
+
+[Collection("notebooks")]
+public class NotebookTests(NotebookLibraryFixture library, ITestOutputHelper output)
+{
+    /// <summary>The fixture has built artifacts/lib by the time a test runs.</summary>
+    readonly NotebookLibraryFixture _library = library;
+
+    public static TheoryData<string> Notebooks()
+    {
+        var data = new TheoryData<string>();
+        foreach (var f in Directory.GetFiles(Path.Combine(TestPaths.RepoRoot, "notebooks"), "*.ipynb").Order(StringComparer.Ordinal))
+            data.Add(Path.GetFileName(f));
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Notebooks))]
+    public void Executes_headless_without_any_error_output(string notebook)
+    {
+        var outDir = TestPaths.Temp("nb");
+        var config = typeof(NotebookTests).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
+        var runner = Path.Combine(TestPaths.RepoRoot, "src", "Interp.Runner", "bin", config, "net10.0", "Interp.Runner.dll");
+        Assert.True(File.Exists(runner), $"The runner should be built at {runner} (the test project references it).");
+        var (code, log) = Dotnet([runner, Path.Combine(TestPaths.RepoRoot, "notebooks", notebook), "--out", outDir, "--no-build-lib"], TimeSpan.FromMinutes(20));
+        output.WriteLine(log);
+        Assert.True(code == 0, $"The runner failed on {notebook} (exit code {code}):\n{log}");
+
+        using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "summary.json")));
+        var result = summary.RootElement.EnumerateArray().Single();
+        Assert.True(result.GetProperty("Succeeded").GetBoolean());
+        Assert.Equal(0, result.GetProperty("ErrorOutputs").GetInt32());
+        var name = Path.GetFileNameWithoutExtension(notebook);
+        var html = File.ReadAllText(Path.Combine(outDir, name + ".html"));
+        Assert.Contains("<script src=\"plotly.min.js\"></script>", html);
+        Assert.True(new FileInfo(Path.Combine(outDir, "plotly.min.js")).Length > 1_000_000, "plotly.js should be bundled beside the pages");
+    }
+
+    [Fact]
+    public void Every_notebook_starts_with_the_shared_setup_cell_and_pins_the_central_package_versions()
+    {
+        var props = File.ReadAllText(Path.Combine(TestPaths.RepoRoot, "Directory.Packages.props"));
+        foreach (var file in Directory.GetFiles(Path.Combine(TestPaths.RepoRoot, "notebooks"), "*.ipynb"))
+        {
+            using var doc = JsonDocument.Parse(File.ReadAllText(file));
+            var cells = doc.RootElement.GetProperty("cells").EnumerateArray().ToList();
+            Assert.Equal("markdown", cells[0].GetProperty("cell_type").GetString());
+            var setup = string.Concat(cells.First(c => c.GetProperty("cell_type").GetString() == "code").GetProperty("source").EnumerateArray().Select(l => l.GetString()));
+            Assert.Contains("Interp.Interactive.NotebookSetup.Run()", setup);
+            foreach (var line in setup.Split('\n').Where(l => l.StartsWith("#r \"nuget:", StringComparison.Ordinal)))
+            {
+                var parts = line["#r \"nuget:".Length..].Trim().TrimEnd('"').Split(',', StringSplitOptions.TrimEntries);
+                Assert.Contains($"<PackageVersion Include=\"{parts[0]}\" Version=\"{parts[1]}\" />", props);
+            }
+            foreach (var cell in cells.Where(c => c.GetProperty("cell_type").GetString() == "code"))
+                Assert.Empty(cell.GetProperty("outputs").EnumerateArray()); // notebooks are committed without outputs
+        }
+    }
+
+    internal static (int Code, string Output) Dotnet(IReadOnlyList<string> args, TimeSpan timeout)
+    {
+        var psi = new ProcessStartInfo("dotnet", args) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = TestPaths.RepoRoot };
+        using var p = Process.Start(psi)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        if (!p.WaitForExit(timeout))
+        {
+            p.Kill(entireProcessTree: true);
+            return (-1, $"timed out after {timeout}\n{stdout.Result}{stderr.Result}");
+        }
+        return (p.ExitCode, stdout.Result + stderr.Result);
+    }
+}
