@@ -25,6 +25,8 @@ public static class NotebookFormatters
         Formatter.Register<Tensor>((t, writer) => writer.Write(TensorHtml(t)), HtmlFormatter.MimeType);
         Formatter.Register<ImageGrid>((g, writer) => writer.Write(g.ToHtml()), HtmlFormatter.MimeType);
         Formatter.Register<Chart>((c, writer) => writer.Write(c.ToHtml()), HtmlFormatter.MimeType);
+        Formatter.Register<Table>((t, writer) => writer.Write(t.ToHtml()), HtmlFormatter.MimeType);
+        Formatter.Register<Interp.Runtime.EnvironmentReport>((r, writer) => writer.Write(EnvironmentHtml(r)), HtmlFormatter.MimeType);
         Formatter.Register<CheckResult>((r, writer) => writer.Write(CheckHtml(r)), HtmlFormatter.MimeType);
         Formatter.Register<HookedModel>((m, writer) => writer.Write(ModelHtml(m)), HtmlFormatter.MimeType);
     }
@@ -60,6 +62,13 @@ public static class NotebookFormatters
         var hint = r.Hint is null ? "" : $"<div style=\"margin-top:4px\"><i>Hint:</i> {WebUtility.HtmlEncode(r.Hint)}</div>";
         return $"<div style=\"border-left:4px solid {color};padding:4px 8px;font-family:sans-serif\"><b style=\"color:{color}\">{(r.Passed ? "✅ Passed" : "❌ Not yet")}</b> — {WebUtility.HtmlEncode(r.Exercise)}<div>{WebUtility.HtmlEncode(r.Message)}</div>{hint}</div>";
     }
+
+    static string EnvironmentHtml(Interp.Runtime.EnvironmentReport r) =>
+        new Table(["", ""], [
+            ["Operating system", r.OperatingSystem], [".NET", r.DotNet], ["TorchSharp", r.TorchSharp],
+            ["Threads", $"{r.Threads} of {r.Cores} cores"], ["Native loading", r.NativeLoading],
+            ["Models", string.Join("; ", r.Models)],
+        ], "Environment").ToHtml();
 
     static string ModelHtml(HookedModel m) =>
         $"<div style=\"font-family:sans-serif\"><b>{WebUtility.HtmlEncode(m.Name)}</b>: {m.LayerNames.Count} hookable layers; input {WebUtility.HtmlEncode(m.Input.ToString())}</div>";

@@ -16,7 +16,7 @@ public static class HtmlPage
     const string Style = """
         body{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;line-height:1.5;color:#222}
         pre{background:#f6f8fa;padding:.6em;overflow-x:auto;border-radius:4px;font-size:13px}
-        .cell{margin:1.2em 0}.code pre{border-left:3px solid #4a7bd0}.out{margin:.4em 0 .4em 1em}
+        .cell{margin:1.2em 0}.code pre{border-left:3px solid #4a7bd0}.out{margin:.4em 0 .4em 1em}.out pre{white-space:pre-wrap}
         .stderr pre,.error pre{background:#fdecea;border-left:3px solid #c0392b}
         .meta{color:#777;font-size:12px}table{border-collapse:collapse}td,th{border:1px solid #ddd;padding:2px 6px}
         """;
