@@ -74,7 +74,7 @@ public class HookedModel : IDisposable
         {
             using var _ = no_grad();
             using var scope = NewDisposeScope();
-            Forward(zeros(1, 3, s, s));
+            Forward(zeros([1, 3, s, s], dtype: Dtype));
         }
         finally { foreach (var h in handles) h.Dispose(); }
         var result = _layers.Where(kv => shapes.ContainsKey(kv.Key))
@@ -150,6 +150,17 @@ public class HookedModel : IDisposable
 
     /// <summary>Runs the model once and returns the activations of the named layers.</summary>
     public ActivationCache RunWithCache(Tensor image, params string[] layers) => RunWithCache(image, layers, detach: true);
+
+    /// <summary>The dtype of the model's weights.</summary>
+    public ScalarType Dtype => Module.parameters().FirstOrDefault()?.dtype ?? ScalarType.Float32;
+
+    /// <summary>Converts the model's weights and buffers to <paramref name="dtype"/> in place (e.g. bfloat16 for faster rendering) and returns it.</summary>
+    public HookedModel To(ScalarType dtype)
+    {
+        Module.to(dtype);
+        _layerInfo.Clear();
+        return this;
+    }
 
     /// <summary>Disposes the underlying module.</summary>
     public void Dispose()

@@ -41,7 +41,7 @@ public sealed class BasicBlock : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor x)
     {
         using var scope = NewDisposeScope();
-        var input = _padding == ResNetPadding.CntkAsymmetric && _stride != 1 ? nn.functional.pad(x, [1, 0, 1, 0]) : x;
+        var input = _padding == ResNetPadding.CntkAsymmetric && _stride != 1 ? SamePadding.Apply(x, 3, _stride) : x;
         var h = relu1.call(bn1.call(conv1.call(input)));
         h = bn2.call(conv2.call(h));
         var shortcut = downsample is null ? x : downsample.call(x);

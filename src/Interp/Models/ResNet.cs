@@ -61,9 +61,9 @@ public sealed class ResNet : nn.Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         var x = preprocess.call(image);
-        if (_padding == ResNetPadding.CntkAsymmetric) x = nn.functional.pad(x, [3, 2, 3, 2]);
+        if (_padding == ResNetPadding.CntkAsymmetric) x = SamePadding.Apply(x, 7, 2);
         x = relu.call(bn1.call(conv1.call(x)));
-        if (_padding == ResNetPadding.CntkAsymmetric) x = nn.functional.pad(x, [1, 0, 1, 0], value: double.NegativeInfinity);
+        if (_padding == ResNetPadding.CntkAsymmetric) x = SamePadding.Apply(x, 3, 2, double.NegativeInfinity);
         x = maxpool.call(x);
         x = layer4.call(layer3.call(layer2.call(layer1.call(x))));
         x = avgpool.call(x).flatten(1);

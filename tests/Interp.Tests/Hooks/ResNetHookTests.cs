@@ -38,6 +38,21 @@ public class ResNetHookTests(ResNet18Fixture fixture)
         Assert.Equal(0f, (post - cache["layer3"]).abs().max().item<float>());
     }
 
+    [Theory]
+    [InlineData(60)]
+    [InlineData(97)]
+    [InlineData(131)]
+    public void Any_input_size_runs_and_every_stage_has_ceil_size_over_stride(int size)
+    {
+        var shapes = fixture.Model.Layers(size).ToDictionary(l => l.Name, l => l.Shape);
+        long expected = size;
+        foreach (var (layer, stride) in new[] { ("conv1", 2), ("maxpool", 2), ("layer1", 1), ("layer2", 2), ("layer3", 2), ("layer4", 2) })
+        {
+            expected = (expected + stride - 1) / stride;
+            Assert.Equal(expected, shapes[layer][2]);
+        }
+    }
+
     [Fact]
     public void Layers_reports_shapes_for_other_input_sizes()
     {

@@ -116,3 +116,17 @@ public class ResNet18ParityTests(ResNet18Fixture fixture, ITestOutputHelper outp
         Assert.True(image.grad!.abs().sum().item<float>() > 0);
     }
 }
+
+public class SamePaddingTests
+{
+    [Theory]
+    [InlineData(224, 7, 2, 3, 2)]   // the export's stem pads
+    [InlineData(112, 3, 2, 1, 0)]   // the export's max-pool pads
+    [InlineData(56, 3, 2, 1, 0)]    // the export's stride-2 3×3 pads
+    [InlineData(56, 1, 2, 0, 0)]    // the 1×1 shortcut
+    [InlineData(15, 3, 2, 1, 1)]    // odd sizes: both branches of a block give 8
+    [InlineData(15, 1, 2, 0, 0)]
+    [InlineData(28, 3, 1, 1, 1)]
+    public void Matches_the_exports_pads_and_generalizes(int size, int kernel, int stride, int before, int after) =>
+        Assert.Equal((before, after), ((int)Interp.Models.SamePadding.Of(size, kernel, stride).Before, (int)Interp.Models.SamePadding.Of(size, kernel, stride).After));
+}

@@ -1,0 +1,115 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using static TorchSharp.torch;
+
+namespace Interp.FeatureVisualization.Objectives;
+
+/// <summary>
+/// Something to maximize, evaluated per image of the batch (a vector [N]); the render loop maximizes
+/// its sum. Objectives have readable descriptions, compose with <c>+ − *</c> (by scalars and by each
+/// other) and serialize to JSON and back. Build them with <see cref="Objectives"/>.
+/// </summary>
+public sealed class Objective
+{
+    readonly Func<ObjectiveContext, Tensor> _evaluate;
+
+    internal Objective(string description, int precedence, JsonObject spec, IReadOnlySet<string> layers, Func<ObjectiveContext, Tensor> evaluate)
+    {
+        Description = description;
+        Precedence = precedence;
+        Spec = spec;
+        Layers = layers;
+        _evaluate = evaluate;
+    }
+
+    /// <summary>A readable form, e.g. <c>channel(layer3:42) − 100·diversity(layer4)</c>.</summary>
+    public string Description { get; }
+    /// <summary>1 for sums, 2 for products and scalings, 3 for atoms: decides where descriptions need parentheses.</summary>
+    internal int Precedence { get; }
+    /// <summary>The JSON form.</summary>
+    internal JsonObject Spec { get; }
+    /// <summary>The layers (and possibly <c>input</c>) the objective reads.</summary>
+    public IReadOnlySet<string> Layers { get; }
+
+    /// <summary>The objective's value for each image of the batch, [N].</summary>
+    public Tensor Evaluate(ObjectiveContext context)
+    {
+        var v = _evaluate(context);
+        if (v.ndim != 1 || v.shape[0] != context.Batch)
+            throw new InvalidOperationException($"Objective '{Description}' returned shape [{string.Join(",", v.shape)}]; objectives return one value per image, [{context.Batch}].");
+        return v;
+    }
+
+    /// <summary>The total value (sum over the batch), the quantity the render loop maximizes.</summary>
+    public Tensor Total(ObjectiveContext context) => Evaluate(context).sum();
+
+    /// <inheritdoc/>
+    public override string ToString() => Description;
+
+    string Wrapped(int precedence) => Precedence < precedence ? $"({Description})" : Description;
+
+    static JsonObject Node(string kind, params (string Key, JsonNode? Value)[] fields)
+    {
+        var o = new JsonObject { ["kind"] = kind };
+        foreach (var (k, v) in fields) o[k] = v;
+        return o;
+    }
+
+    static string Num(double v) => v.ToString("G6", CultureInfo.InvariantCulture);
+
+    /// <summary>The sum of two objectives.</summary>
+    public static Objective operator +(Objective a, Objective b) =>
+        new($"{a.Description} + {b.Wrapped(2)}", 1, Node("add", ("left", a.Spec.DeepClone()), ("right", b.Spec.DeepClone())),
+            Union(a, b), ctx => a.Evaluate(ctx) + b.Evaluate(ctx));
+
+    /// <summary>The difference of two objectives.</summary>
+    public static Objective operator -(Objective a, Objective b) =>
+        new($"{a.Description} − {b.Wrapped(2)}", 1, Node("subtract", ("left", a.Spec.DeepClone()), ("right", b.Spec.DeepClone())),
+            Union(a, b), ctx => a.Evaluate(ctx) - b.Evaluate(ctx));
+
+    /// <summary>The product of two objectives, image by image.</summary>
+    public static Objective operator *(Objective a, Objective b) =>
+        new($"{a.Wrapped(2)}·{b.Wrapped(3)}", 2, Node("multiply", ("left", a.Spec.DeepClone()), ("right", b.Spec.DeepClone())),
+            Union(a, b), ctx => a.Evaluate(ctx) * b.Evaluate(ctx));
+
+    /// <summary>An objective scaled by a number.</summary>
+    public static Objective operator *(double k, Objective a) =>
+        new($"{Num(k)}·{a.Wrapped(3)}", 2, Node("scale", ("factor", k), ("of", a.Spec.DeepClone())), a.Layers, ctx => a.Evaluate(ctx) * k);
+
+    /// <summary>An objective scaled by a number.</summary>
+    public static Objective operator *(Objective a, double k) => k * a;
+
+    /// <summary>An objective divided by a number.</summary>
+    public static Objective operator /(Objective a, double k) =>
+        k == 0 ? throw new DivideByZeroException($"Cannot divide objective '{a.Description}' by zero.") : (1 / k) * a;
+
+    /// <summary>The negated objective.</summary>
+    public static Objective operator -(Objective a) =>
+        new($"−{a.Wrapped(3)}", 2, Node("scale", ("factor", -1.0), ("of", a.Spec.DeepClone())), a.Layers, ctx => -a.Evaluate(ctx));
+
+    /// <summary>An objective plus a constant.</summary>
+    public static Objective operator +(Objective a, double c) => a + Constant(c);
+    /// <summary>A constant plus an objective.</summary>
+    public static Objective operator +(double c, Objective a) => Constant(c) + a;
+    /// <summary>An objective minus a constant.</summary>
+    public static Objective operator -(Objective a, double c) => a - Constant(c);
+    /// <summary>A constant minus an objective.</summary>
+    public static Objective operator -(double c, Objective a) => Constant(c) - a;
+
+    /// <summary>The constant objective <paramref name="c"/> for every image.</summary>
+    public static Objective Constant(double c) =>
+        new(Num(c), 3, Node("constant", ("value", c)), new HashSet<string>(), ctx => full([ctx.Batch], c, dtype: ctx.Input.dtype, device: ctx.Input.device));
+
+    static HashSet<string> Union(Objective a, Objective b) => [.. a.Layers, .. b.Layers];
+
+    /// <summary>The JSON form (stable field names; see <see cref="FromJson"/>).</summary>
+    public string ToJson() => Spec.ToJsonString(new JsonSerializerOptions { WriteIndented = false });
+
+    /// <summary>Rebuilds an objective from <see cref="ToJson"/>'s output.</summary>
+    public static Objective FromJson(string json)
+    {
+        var node = JsonNode.Parse(json) as JsonObject ?? throw new FormatException("An objective's JSON must be an object with a \"kind\" field.");
+        return Objectives.FromSpec(node);
+    }
+}

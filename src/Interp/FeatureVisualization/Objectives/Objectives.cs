@@ -1,0 +1,218 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Interp.Units;
+using static TorchSharp.torch;
+
+namespace Interp.FeatureVisualization.Objectives;
+
+/// <summary>
+/// The objectives of Lucid's <c>optvis.objectives</c>, as values that compose. Each returns one value
+/// per image. "Batch" variants apply to one image of the batch only (the others get 0).
+/// </summary>
+public static class Objectives
+{
+    static JsonObject Spec(string kind, params (string Key, JsonNode? Value)[] fields)
+    {
+        var o = new JsonObject { ["kind"] = kind };
+        foreach (var (k, v) in fields) if (v is not null) o[k] = v;
+        return o;
+    }
+
+    static string Num(double v) => v.ToString("G6", CultureInfo.InvariantCulture);
+
+    static Objective Atom(string description, JsonObject spec, IEnumerable<string> layers, Func<ObjectiveContext, Tensor> evaluate, int? batch)
+    {
+        if (batch is { } b)
+        {
+            if (b < 0) throw new ArgumentOutOfRangeException(nameof(batch), b, "A batch index cannot be negative.");
+            spec["batch"] = b;
+            description = description.TrimEnd(')') + $", batch {b})";
+            var inner = evaluate;
+            evaluate = ctx =>
+            {
+                if (b >= ctx.Batch) throw new ArgumentOutOfRangeException(nameof(batch), $"'{description}' targets image {b} but the batch has images 0..{ctx.Batch - 1}.");
+                var v = inner(ctx);
+                var mask = zeros([ctx.Batch], dtype: v.dtype, device: v.device);
+                mask[b] = 1;
+                return v * mask;
+            };
+        }
+        return new Objective(description, 3, spec, new HashSet<string>(layers), evaluate);
+    }
+
+    static Tensor Channels(Tensor act, Unit unit)
+    {
+        if (unit.Channel is not { } c) throw new ArgumentException($"'{unit}' names no channel; write e.g. '{unit.Layer}:0'.");
+        unit.Validate(act.shape);
+        return act.select(1, c);
+    }
+
+    /// <summary>
+    /// One neuron: a channel at one spatial position (the centre when <paramref name="unit"/> has none,
+    /// as in Lucid: position (H/2, W/2)).
+    /// </summary>
+    public static Objective Neuron(Unit unit, int? batch = null) =>
+        Atom($"neuron({unit})", Spec("neuron", ("unit", unit.ToString())), [unit.Layer], ctx =>
+        {
+            var ch = Channels(ctx[unit.Layer], unit);
+            if (ch.ndim != 3) throw new ArgumentException($"neuron({unit}) needs a spatial layer [N,C,H,W]; use channel() for [N,C] outputs.");
+            var (y, x) = unit.Position is { } p ? (p.Y, p.X) : ((int)(ch.shape[1] / 2), (int)(ch.shape[2] / 2));
+            return ch.select(1, y).select(1, x);
+        }, batch);
+
+    /// <summary>A whole channel: its mean over all spatial positions.</summary>
+    public static Objective Channel(Unit unit, int? batch = null) =>
+        Atom($"channel({unit})", Spec("channel", ("unit", unit.ToString())), [unit.Layer], ctx =>
+        {
+            var ch = Channels(ctx[unit.Layer], unit);
+            return ch.ndim == 1 ? ch : ch.flatten(1).mean([1]);
+        }, batch);
+
+    /// <summary>
+    /// Lucid's direction objective: the dot product of the activation vector (over channels) with
+    /// <paramref name="direction"/> at each position, times max(0.1, cos)^<paramref name="cossimPow"/>,
+    /// averaged over positions.
+    /// </summary>
+    public static Objective Direction(string layer, float[] direction, double cossimPow = 0, int? batch = null) =>
+        Atom($"direction({layer}, {direction.Length}-d{(cossimPow != 0 ? $", cos^{Num(cossimPow)}" : "")})",
+            Spec("direction", ("layer", layer), ("vector", new JsonArray(direction.Select(v => (JsonNode?)v).ToArray())), ("cossim_pow", cossimPow)),
+            [layer], ctx => DotCos(ctx[layer], direction, cossimPow, cosineOnly: false), batch);
+
+    /// <summary>The plain cosine similarity between the activation vector and <paramref name="direction"/>, averaged over positions.</summary>
+    public static Objective DirectionCosine(string layer, float[] direction, int? batch = null) =>
+        Atom($"cosine({layer}, {direction.Length}-d)",
+            Spec("direction_cosine", ("layer", layer), ("vector", new JsonArray(direction.Select(v => (JsonNode?)v).ToArray()))),
+            [layer], ctx => DotCos(ctx[layer], direction, 0, cosineOnly: true), batch);
+
+    static Tensor DotCos(Tensor act, float[] direction, double cossimPow, bool cosineOnly)
+    {
+        if (act.shape[1] != direction.Length)
+            throw new ArgumentException($"The direction has {direction.Length} components but the layer has {act.shape[1]} channels.");
+        var x = act.ndim == 4 ? act.flatten(2).transpose(1, 2) : act.unsqueeze(1); // [N, P, C]
+        var v = tensor(direction, dtype: x.dtype, device: x.device);
+        var dot = (x * v).sum(-1);
+        if (cossimPow == 0 && !cosineOnly) return dot.mean([1]);
+        const double eps = 1e-4;
+        var cos = dot / (x.norm(-1) + eps) / (v.norm() + eps);
+        if (cosineOnly) return cos.mean([1]);
+        return (dot * cos.clamp_min(0.1).pow(cossimPow)).mean([1]);
+    }
+
+    /// <summary>
+    /// Lucid's diversity term: per-image Gram matrices of <paramref name="layer"/> (channels × channels),
+    /// L2-normalized, and their pairwise similarities Σ_{j≠i} ⟨G_i, G_j⟩ / N. Subtract it (e.g.
+    /// <c>channel − 100·diversity</c>) to make the images of a batch differ.
+    /// </summary>
+    public static Objective Diversity(string layer) =>
+        Atom($"diversity({layer})", Spec("diversity", ("layer", layer)), [layer], ctx =>
+        {
+            var act = ctx[layer];
+            long n = act.shape[0];
+            var flat = act.flatten(2);                                   // [N, C, P]
+            var grams = flat.matmul(flat.transpose(1, 2)).flatten(1);    // [N, C·C]
+            grams = grams / grams.norm(1, keepdim: true).clamp_min(1e-10);
+            var sims = grams.matmul(grams.t());                          // [N, N]
+            var offDiagonal = sims.sum(1) - sims.diagonal();
+            return offDiagonal / n;
+        }, null);
+
+    /// <summary>
+    /// Lucid's alignment penalty: mean squared difference of <paramref name="layer"/> between images
+    /// 1…4 apart in the batch, divided by <paramref name="decayRatio"/>^distance, negated (maximize to align).
+    /// Each pair's term is credited to its first image.
+    /// </summary>
+    public static Objective Alignment(string layer, double decayRatio = 2) =>
+        Atom($"alignment({layer}, {Num(decayRatio)})", Spec("alignment", ("layer", layer), ("decay_ratio", decayRatio)), [layer], ctx =>
+        {
+            var act = ctx[layer];
+            long n = act.shape[0];
+            var result = zeros([n], dtype: act.dtype, device: act.device);
+            for (int d = 1; d <= 4; d++)
+                for (int i = 0; i + d < n; i++)
+                {
+                    var diff = (act[i] - act[i + d]).pow(2).mean() / Math.Pow(decayRatio, d);
+                    var onehot = zeros([n], dtype: act.dtype, device: act.device);
+                    onehot[i] = 1;
+                    result = result - onehot * diff;
+                }
+            return result;
+        }, null);
+
+    /// <summary>
+    /// Interpolates between two objectives across the batch: image i of N maximizes
+    /// (1 − i/(N−1))·<paramref name="from"/> + i/(N−1)·<paramref name="to"/>.
+    /// </summary>
+    public static Objective Interpolate(Objective from, Objective to) =>
+        new($"interpolate({from}, {to})", 3, Spec("interpolate", ("from", from.Spec.DeepClone()), ("to", to.Spec.DeepClone())),
+            new HashSet<string>([.. from.Layers, .. to.Layers]), ctx =>
+            {
+                long n = ctx.Batch;
+                var w = n == 1 ? zeros([1], dtype: ctx.Input.dtype) : linspace(0, 1, n, dtype: ctx.Input.dtype);
+                w = w.to(ctx.Input.device);
+                return (1 - w) * from.Evaluate(ctx) + w * to.Evaluate(ctx);
+            });
+
+    /// <summary>Σ|x − <paramref name="constant"/>| over <paramref name="layer"/> (default: the image). Subtract it to penalize.</summary>
+    public static Objective L1(string layer = ObjectiveContext.InputLayer, double constant = 0, int? batch = null) =>
+        Atom($"L1({layer})", Spec("l1", ("layer", layer), ("constant", constant)), [layer], ctx => (ctx[layer] - constant).abs().flatten(1).sum(1), batch);
+
+    /// <summary>sqrt(ε + Σ(x − <paramref name="constant"/>)²) over <paramref name="layer"/>, ε = 1e-6 (Lucid's L2). Subtract it to penalize.</summary>
+    public static Objective L2(string layer = ObjectiveContext.InputLayer, double constant = 0, int? batch = null) =>
+        Atom($"L2({layer})", Spec("l2", ("layer", layer), ("constant", constant)), [layer], ctx => ((ctx[layer] - constant).pow(2).flatten(1).sum(1) + 1e-6).sqrt(), batch);
+
+    /// <summary>Total variation: Σ|x[y+1,x] − x[y,x]| + Σ|x[y,x+1] − x[y,x]| (TensorFlow's definition). Subtract it to penalize.</summary>
+    public static Objective TotalVariation(string layer = ObjectiveContext.InputLayer, int? batch = null) =>
+        Atom($"TV({layer})", Spec("total_variation", ("layer", layer)), [layer], ctx =>
+        {
+            var x = ctx[layer];
+            var dy = (x[.., .., 1.., ..] - x[.., .., ..^1, ..]).abs().flatten(1).sum(1);
+            var dx = (x[.., .., .., 1..] - x[.., .., .., ..^1]).abs().flatten(1).sum(1);
+            return dy + dx;
+        }, batch);
+
+    /// <summary>
+    /// Lucid's blur term: ½Σ(x − stop_gradient(blur(x)))² with a 3×3 [1,2,1]⊗[1,2,1]/16 blur (zero
+    /// padding). Subtracting it pulls the image towards its blurred self each step.
+    /// </summary>
+    public static Objective Blur(int? batch = null) =>
+        Atom("blur(input)", Spec("blur"), [ObjectiveContext.InputLayer], ctx =>
+        {
+            var x = ctx.Input;
+            using var kernel = tensor(new float[] { 1, 2, 1, 2, 4, 2, 1, 2, 1 }, [1, 1, 3, 3], dtype: x.dtype, device: x.device) / 16f;
+            var blurred = nn.functional.conv2d(x.detach(), kernel.expand(x.shape[1], 1, 3, 3), padding: [1, 1], groups: x.shape[1]);
+            return 0.5 * (x - blurred).pow(2).flatten(1).sum(1);
+        }, batch);
+
+    /// <summary>Parses Lucid's shorthand <c>"layer:n"</c> as <see cref="Channel"/>.</summary>
+    public static Objective Parse(string shorthand) => Channel(Unit.Parse(shorthand));
+
+    internal static Objective FromSpec(JsonObject spec)
+    {
+        string Str(string key) => spec[key]?.GetValue<string>() ?? throw new FormatException($"Objective JSON of kind '{spec["kind"]}' lacks \"{key}\".");
+        double Dbl(string key) => spec[key]?.GetValue<double>() ?? throw new FormatException($"Objective JSON of kind '{spec["kind"]}' lacks \"{key}\".");
+        Objective Sub(string key) => FromSpec(spec[key] as JsonObject ?? throw new FormatException($"Objective JSON of kind '{spec["kind"]}' lacks the object \"{key}\"."));
+        float[] Vec() => (spec["vector"] as JsonArray ?? throw new FormatException("Direction JSON lacks \"vector\".")).Select(v => v!.GetValue<float>()).ToArray();
+        int? batch = spec["batch"]?.GetValue<int>();
+        var kind = spec["kind"]?.GetValue<string>() ?? throw new FormatException("Objective JSON lacks \"kind\".");
+        return kind switch
+        {
+            "neuron" => Neuron(Unit.Parse(Str("unit")), batch),
+            "channel" => Channel(Unit.Parse(Str("unit")), batch),
+            "direction" => Direction(Str("layer"), Vec(), Dbl("cossim_pow"), batch),
+            "direction_cosine" => DirectionCosine(Str("layer"), Vec(), batch),
+            "diversity" => Diversity(Str("layer")),
+            "alignment" => Alignment(Str("layer"), Dbl("decay_ratio")),
+            "interpolate" => Interpolate(Sub("from"), Sub("to")),
+            "l1" => L1(Str("layer"), Dbl("constant"), batch),
+            "l2" => L2(Str("layer"), Dbl("constant"), batch),
+            "total_variation" => TotalVariation(Str("layer"), batch),
+            "blur" => Blur(batch),
+            "constant" => Objective.Constant(Dbl("value")),
+            "add" => Sub("left") + Sub("right"),
+            "subtract" => Sub("left") - Sub("right"),
+            "multiply" => Sub("left") * Sub("right"),
+            "scale" => Dbl("factor") == -1 ? -Sub("of") : Dbl("factor") * Sub("of"),
+            _ => throw new FormatException($"Unknown objective kind '{kind}'. Known: neuron, channel, direction, direction_cosine, diversity, alignment, interpolate, l1, l2, total_variation, blur, constant, add, subtract, multiply, scale."),
+        };
+    }
+}

@@ -1,0 +1,22 @@
+using System.Text.Json;
+
+namespace Interp.FeatureVisualization.Rendering;
+
+/// <summary>Everything needed to say how an image was made, saved beside it as JSON.</summary>
+public sealed record RenderProvenance(
+    string Objective,
+    string ObjectiveJson,
+    string Parameterization,
+    string Transforms,
+    long Seed,
+    int Steps,
+    double LearningRate,
+    int RedirectReluSteps,
+    string Model,
+    string Precision,
+    int Threads,
+    string LibraryVersion)
+{
+    /// <summary>Indented JSON.</summary>
+    public string ToJson() => JsonSerializer.Serialize(this, new JsonSerializerOptions { WriteIndented = true });
+}

@@ -1,0 +1,36 @@
+using static TorchSharp.torch;
+
+namespace Interp.FeatureVisualization.Transforms;
+
+/// <summary>
+/// Rotates about the image centre by an angle in degrees drawn uniformly from <see cref="Degrees"/>
+/// (repeat an angle to weight it), with bilinear interpolation; uncovered corners become 0.
+/// </summary>
+public sealed record RandomRotate(IReadOnlyList<double> Degrees) : ITransform
+{
+    /// <inheritdoc/>
+    public Tensor Apply(Tensor image, Generator generator)
+    {
+        if (Degrees.Count == 0) throw new ArgumentException("RandomRotate needs at least one angle.");
+        double deg = Degrees[Random.Index(Degrees.Count, generator)];
+        return Rotate(image, deg);
+    }
+
+    /// <summary>Rotates by <paramref name="degrees"/> (counter-clockwise on screen) about the centre.</summary>
+    public static Tensor Rotate(Tensor image, double degrees)
+    {
+        if (degrees == 0) return image.alias();
+        using var scope = NewDisposeScope();
+        double a = degrees * Math.PI / 180, c = Math.Cos(a), s = Math.Sin(a);
+        long n = image.shape[0], h = image.shape[2], w = image.shape[3];
+        // Output pixel (x, y) in normalized coordinates samples the input at R(-a)·(x, y), with the
+        // aspect ratio taken into account so that the rotation is rigid in pixel space.
+        double ar = (double)w / h;
+        var theta = tensor(new float[] { (float)c, (float)(-s / ar), 0, (float)(s * ar), (float)c, 0 }, [1, 2, 3], dtype: image.dtype, device: image.device).expand(n, 2, 3);
+        var grid = nn.functional.affine_grid(theta, [n, image.shape[1], h, w], align_corners: false);
+        return nn.functional.grid_sample(image, grid, mode: GridSampleMode.Bilinear, padding_mode: GridSamplePaddingMode.Zeros, align_corners: false).MoveToOuterDisposeScope();
+    }
+
+    /// <inheritdoc/>
+    public string Description => $"rotate({Degrees.Min()}..{Degrees.Max()}°, {Degrees.Count} choices)";
+}

@@ -1,0 +1,117 @@
+using Interp.FeatureVisualization.Objectives;
+using Interp.FeatureVisualization.Parameterizations;
+using Interp.FeatureVisualization.Rendering;
+using Interp.FeatureVisualization.Transforms;
+using Interp.Tests.Models;
+using static TorchSharp.torch;
+
+namespace Interp.Tests.FeatureVisualization;
+
+[Collection("resnet18")]
+public class RenderTests(ResNet18Fixture fixture, ITestOutputHelper output)
+{
+    // Small and quick: 64 px images, fed to the model at 64 px.
+    static RenderOptions Quick(int steps, int batch = 1, long seed = 0) => new()
+    {
+        Steps = steps, Size = 64, Batch = batch, Seed = seed, ResizeToModelInput = false,
+        Transforms = new TransformStack([new Jitter(4)]),
+    };
+
+    public static TheoryData<string> ObjectiveNames() => ["neuron", "channel", "direction", "cosine", "-diversity", "-L1", "-L2", "-TV", "-blur", "alignment", "interpolate"];
+
+    static Objective Build(string name) => name switch
+    {
+        "neuron" => Objectives.Neuron("layer3:17"),
+        "channel" => Objectives.Channel("layer2.1:5"),
+        "direction" => Objectives.Direction("layer3", Enumerable.Range(0, 256).Select(i => i % 7 == 0 ? 1f : 0f).ToArray(), cossimPow: 1),
+        "cosine" => Objectives.DirectionCosine("layer4", Enumerable.Range(0, 512).Select(i => (float)Math.Sin(i)).ToArray()),
+        "-diversity" => -Objectives.Diversity("layer2"),
+        "-L1" => -Objectives.L1(constant: 0.5),
+        "-L2" => -Objectives.L2(constant: 0.5),
+        "-TV" => -Objectives.TotalVariation(),
+        "-blur" => -Objectives.Blur(),
+        "alignment" => Objectives.Alignment("layer2"),
+        "interpolate" => Objectives.Interpolate(Objectives.Channel("layer3:1"), Objectives.Channel("layer3:2")),
+        _ => throw new ArgumentException(name),
+    };
+
+    [Theory]
+    [MemberData(nameof(ObjectiveNames))]
+    public void Each_objective_increases_over_a_few_steps_on_the_real_model(string name)
+    {
+        var objective = Build(name);
+        int batch = name is "-diversity" or "alignment" or "interpolate" ? 3 : 1;
+        var options = Quick(12, batch) with { Transforms = TransformStack.None };
+        // A penalty is already near its optimum on the smooth grey start of a Fourier image; start it
+        // from noise instead, where there is something to remove.
+        if (name is "-L1" or "-L2" or "-TV" or "-blur" or "alignment")
+            options = options with { Parameterization = (o, g) => new PixelImage(o.Batch, o.Size, o.Size, g, decorrelate: false, sd: 1) };
+        using var result = Renderer.Render(fixture.Model, objective, options);
+        output.WriteLine($"{objective}: {result.History[0]:G5} → {result.History[^1]:G5}");
+        Assert.True(result.History[^1] > result.History[0], $"{objective} went from {result.History[0]} to {result.History[^1]}");
+    }
+
+    [Fact]
+    public void The_same_seed_gives_a_bitwise_identical_image_and_another_seed_does_not()
+    {
+        using var a = Renderer.Render(fixture.Model, Objectives.Channel("layer3:7"), Quick(20));
+        using var b = Renderer.Render(fixture.Model, Objectives.Channel("layer3:7"), Quick(20));
+        using var c = Renderer.Render(fixture.Model, Objectives.Channel("layer3:7"), Quick(20, seed: 1));
+        Assert.Equal(0f, (a.Images - b.Images).abs().max().item<float>());
+        Assert.Equal(a.History, b.History);
+        Assert.True((a.Images - c.Images).abs().max().item<float>() > 1e-3f);
+    }
+
+    [Fact]
+    public void Native_tensors_do_not_accumulate_over_hundreds_of_steps()
+    {
+        var counts = new Dictionary<int, long>();
+        // Step 299, not 300: the final snapshot (one more tensor, kept on purpose) is taken at step 300.
+        var progress = new SynchronousProgress(p => { if (p.Step is 50 or 299) counts[p.Step] = Tensor.TotalCount; });
+        using var result = Renderer.Render(fixture.Model, Objectives.Channel("layer2:3"),
+            Quick(300) with { Size = 32, Progress = progress, Transforms = TransformStack.Standard });
+        output.WriteLine($"live tensors at step 50: {counts[50]}, at step 299: {counts[299]}");
+        Assert.Equal(counts[50], counts[299]);
+    }
+
+    [Fact]
+    public void Snapshots_are_kept_at_thresholds_and_provenance_is_saved_beside_the_image()
+    {
+        using var result = Renderer.Render(fixture.Model, Objectives.Channel("layer3:7") - 0.01 * Objectives.TotalVariation(),
+            Quick(6) with { Thresholds = [2, 4] });
+        Assert.Equal([2, 4, 6], result.Snapshots.Keys.Order());
+        var dir = TestPaths.Temp("render");
+        var path = Path.Combine(dir, "unit.png");
+        result.Save(path);
+        Assert.True(File.Exists(path));
+        var json = File.ReadAllText(path + ".json");
+        Assert.Contains("\"Objective\": \"channel(layer3:7) \\u2212 0.01\\u00B7TV(input)\"", json);
+        Assert.Contains("\"Seed\": 0", json);
+        Assert.Contains("\"Model\": \"resnet18\"", json);
+        Assert.Contains("fourier(64\\u00D764", json);
+        var back = Objective.FromJson(result.Provenance.ObjectiveJson);
+        Assert.Equal(result.Provenance.Objective, back.Description);
+    }
+
+    [Fact]
+    public void Bad_settings_are_reported_before_any_work()
+    {
+        Assert.Contains("Unknown layer 'layer5'", Assert.Throws<ArgumentException>(() => Renderer.Render(fixture.Model, Objectives.Channel("layer5:1"), Quick(2))).Message);
+        Assert.Contains("outside 1..2", Assert.Throws<ArgumentOutOfRangeException>(() => Renderer.Render(fixture.Model, Objectives.Channel("layer3:1"), Quick(2) with { Thresholds = [3] })).Message);
+        Assert.Contains("BFloat16", Assert.Throws<ArgumentException>(() => Renderer.Render(fixture.Model, Objectives.Channel("layer3:1"), Quick(2) with { Precision = Precision.BFloat16 })).Message);
+    }
+
+    [Fact]
+    public void Cancellation_stops_between_steps()
+    {
+        using var cts = new CancellationTokenSource();
+        var progress = new SynchronousProgress(p => { if (p.Step == 3) cts.Cancel(); });
+        Assert.Throws<OperationCanceledException>(() => Renderer.Render(fixture.Model, Objectives.Channel("layer3:1"), Quick(50) with { Progress = progress, Cancellation = cts.Token }));
+        Assert.Equal(0, fixture.Model.ActiveHookCount);
+    }
+
+    sealed class SynchronousProgress(Action<RenderProgress> report) : IProgress<RenderProgress>
+    {
+        public void Report(RenderProgress value) => report(value);
+    }
+}
