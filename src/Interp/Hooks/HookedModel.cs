@@ -151,6 +151,29 @@ public class HookedModel : IDisposable
     /// <summary>Runs the model once and returns the activations of the named layers.</summary>
     public ActivationCache RunWithCache(Tensor image, params string[] layers) => RunWithCache(image, layers, detach: true);
 
+    /// <summary>
+    /// Stops the model's weights from requiring gradients until the returned scope ends, so that a
+    /// backward pass computes only the gradient with respect to the input (as feature visualization
+    /// needs) and no weight gradients accumulate.
+    /// </summary>
+    public IDisposable FreezeWeights()
+    {
+        var changed = Module.parameters().Where(p => p.requires_grad).ToList();
+        foreach (var p in changed) p.requires_grad = false;
+        return new Restore(() => { foreach (var p in changed) p.requires_grad = true; });
+    }
+
+    sealed class Restore(Action restore) : IDisposable
+    {
+        bool _done;
+        public void Dispose()
+        {
+            if (_done) return;
+            _done = true;
+            restore();
+        }
+    }
+
     /// <summary>The dtype of the model's weights.</summary>
     public ScalarType Dtype => Module.parameters().FirstOrDefault()?.dtype ?? ScalarType.Float32;
 

@@ -94,6 +94,15 @@ public class RenderTests(ResNet18Fixture fixture, ITestOutputHelper output)
     }
 
     [Fact]
+    public void A_render_computes_no_weight_gradients_and_leaves_the_weights_trainable()
+    {
+        using var result = Renderer.Render(fixture.Model, Objectives.Channel("layer3:7"), Quick(3));
+        var parameters = fixture.Model.Module.parameters().ToList();
+        Assert.All(parameters, p => Assert.True(p.grad is null, "a render must not accumulate weight gradients"));
+        Assert.All(parameters, p => Assert.True(p.requires_grad));
+    }
+
+    [Fact]
     public void Bad_settings_are_reported_before_any_work()
     {
         Assert.Contains("Unknown layer 'layer5'", Assert.Throws<ArgumentException>(() => Renderer.Render(fixture.Model, Objectives.Channel("layer5:1"), Quick(2))).Message);

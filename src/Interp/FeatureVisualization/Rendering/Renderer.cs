@@ -42,6 +42,7 @@ public static class Renderer
         var watch = Stopwatch.StartNew();
         var relus = model.Module.named_modules().Select(m => m.module).OfType<ReLU>().ToList();
         var redirect = new List<IDisposable>();
+        using var frozen = model.FreezeWeights();
         try
         {
             if (options.RedirectReluSteps > 0)
