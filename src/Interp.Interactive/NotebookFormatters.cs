@@ -26,6 +26,8 @@ public static class NotebookFormatters
         Formatter.Register<ImageGrid>((g, writer) => writer.Write(g.ToHtml()), HtmlFormatter.MimeType);
         Formatter.Register<Chart>((c, writer) => writer.Write(c.ToHtml()), HtmlFormatter.MimeType);
         Formatter.Register<Table>((t, writer) => writer.Write(t.ToHtml()), HtmlFormatter.MimeType);
+        Formatter.Register<NotebookProgress.ProgressHtml>((p, writer) => writer.Write(p.Html), HtmlFormatter.MimeType);
+        Formatter.Register<Interp.FeatureVisualization.Rendering.RenderResult>((r, writer) => writer.Write(RenderHtml(r)), HtmlFormatter.MimeType);
         Formatter.Register<Interp.Runtime.EnvironmentReport>((r, writer) => writer.Write(EnvironmentHtml(r)), HtmlFormatter.MimeType);
         Formatter.Register<CheckResult>((r, writer) => writer.Write(CheckHtml(r)), HtmlFormatter.MimeType);
         Formatter.Register<HookedModel>((m, writer) => writer.Write(ModelHtml(m)), HtmlFormatter.MimeType);
@@ -69,6 +71,13 @@ public static class NotebookFormatters
             ["Threads", $"{r.Threads} of {r.Cores} cores"], ["Native loading", r.NativeLoading],
             ["Models", string.Join("; ", r.Models)],
         ], "Environment").ToHtml();
+
+    static string RenderHtml(Interp.FeatureVisualization.Rendering.RenderResult r)
+    {
+        using var grid = r.Grid();
+        var p = r.Provenance;
+        return grid.ToHtml() + $"<div style=\"font-size:11px;color:#555;font-family:sans-serif\">{WebUtility.HtmlEncode(p.Parameterization)} · {WebUtility.HtmlEncode(p.Transforms)} · {p.Steps} steps · seed {p.Seed} · {WebUtility.HtmlEncode(p.Precision)} · objective {r.History[^1].ToString("G4", CultureInfo.InvariantCulture)}</div>";
+    }
 
     static string ModelHtml(HookedModel m) =>
         $"<div style=\"font-family:sans-serif\"><b>{WebUtility.HtmlEncode(m.Name)}</b>: {m.LayerNames.Count} hookable layers; input {WebUtility.HtmlEncode(m.Input.ToString())}</div>";

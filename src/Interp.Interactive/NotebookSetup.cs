@@ -8,6 +8,18 @@ public static class NotebookSetup
     /// <summary>The environment variable that sets the thread count (default: all cores).</summary>
     public const string ThreadsVariable = "INTERP_THREADS";
 
+    /// <summary>The environment variable that asks notebooks for short runs (set by the test suite and CI).</summary>
+    public const string QuickVariable = "INTERP_QUICK";
+
+    /// <summary>Whether notebooks run in quick mode: fewer optimization steps, same code.</summary>
+    public static bool Quick => Environment.GetEnvironmentVariable(QuickVariable) is "1" or "true";
+
+    /// <summary>
+    /// The number of steps to use: <paramref name="full"/> normally, a quarter of it (at least 16) in quick
+    /// mode. Quick runs show the same methods with less polished images; nothing is faked.
+    /// </summary>
+    public static int Steps(int full) => Quick ? Math.Max(16, full / 4) : full;
+
     /// <summary>
     /// Loads TorchSharp (with the older-Linux workaround when needed), fixes the thread count
     /// (results are bitwise reproducible only at a fixed count), registers the notebook formatters,

@@ -19,6 +19,18 @@ public static class ImageTensors
         return (image.ndim == 3 ? cropped.squeeze(0) : cropped).contiguous().MoveToOuterDisposeScope();
     }
 
+    /// <summary>
+    /// The mean absolute difference between neighbouring pixels of each image [N, 3, H, W] → [N]:
+    /// a simple measure of high-frequency noise (total variation per pixel).
+    /// </summary>
+    public static Tensor Roughness(Tensor images)
+    {
+        using var scope = NewDisposeScope();
+        var dy = (images[.., .., 1.., ..] - images[.., .., ..^1, ..]).abs().flatten(1).mean([1]);
+        var dx = (images[.., .., .., 1..] - images[.., .., .., ..^1]).abs().flatten(1).mean([1]);
+        return ((dy + dx) / 2).MoveToOuterDisposeScope();
+    }
+
     /// <summary>Rescales to [0, 1] by the tensor's own min and max (a constant tensor becomes 0.5).</summary>
     public static Tensor Normalize(Tensor t)
     {

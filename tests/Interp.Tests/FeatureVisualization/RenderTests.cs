@@ -85,10 +85,10 @@ public class RenderTests(ResNet18Fixture fixture, ITestOutputHelper output)
         result.Save(path);
         Assert.True(File.Exists(path));
         var json = File.ReadAllText(path + ".json");
-        Assert.Contains("\"Objective\": \"channel(layer3:7) \\u2212 0.01\\u00B7TV(input)\"", json);
+        Assert.Contains("\"Objective\": \"channel(layer3:7) − 0.01·TV(input)\"", json);
         Assert.Contains("\"Seed\": 0", json);
         Assert.Contains("\"Model\": \"resnet18\"", json);
-        Assert.Contains("fourier(64\\u00D764", json);
+        Assert.Contains("fourier(64×64", json);
         var back = Objective.FromJson(result.Provenance.ObjectiveJson);
         Assert.Equal(result.Provenance.Objective, back.Description);
     }

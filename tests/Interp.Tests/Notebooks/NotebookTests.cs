@@ -40,7 +40,9 @@ public class NotebookTests(NotebookLibraryFixture library, ITestOutputHelper out
         var config = typeof(NotebookTests).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
         var runner = Path.Combine(TestPaths.RepoRoot, "src", "Interp.Runner", "bin", config, "net10.0", "Interp.Runner.dll");
         Assert.True(File.Exists(runner), $"The runner should be built at {runner} (the test project references it).");
-        var (code, log) = Dotnet([runner, Path.Combine(TestPaths.RepoRoot, "notebooks", notebook), "--out", outDir, "--no-build-lib"], TimeSpan.FromMinutes(20));
+        // Quick mode: notebooks run the same code with fewer optimization steps.
+        var (code, log) = Dotnet([runner, Path.Combine(TestPaths.RepoRoot, "notebooks", notebook), "--out", outDir, "--no-build-lib"], TimeSpan.FromMinutes(20),
+            new Dictionary<string, string> { ["INTERP_QUICK"] = "1" });
         output.WriteLine(log);
         Assert.True(code == 0, $"The runner failed on {notebook} (exit code {code}):\n{log}");
 
@@ -75,9 +77,10 @@ public class NotebookTests(NotebookLibraryFixture library, ITestOutputHelper out
         }
     }
 
-    internal static (int Code, string Output) Dotnet(IReadOnlyList<string> args, TimeSpan timeout)
+    internal static (int Code, string Output) Dotnet(IReadOnlyList<string> args, TimeSpan timeout, IReadOnlyDictionary<string, string>? environment = null)
     {
         var psi = new ProcessStartInfo("dotnet", args) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = TestPaths.RepoRoot };
+        foreach (var (k, v) in environment ?? new Dictionary<string, string>()) psi.Environment[k] = v;
         using var p = Process.Start(psi)!;
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEndAsync();

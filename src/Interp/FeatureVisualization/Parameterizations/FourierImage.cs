@@ -73,13 +73,30 @@ public sealed class FourierImage : ImageParameterization
     /// <inheritdoc/>
     public override IReadOnlyList<Parameter> Parameters => _shared is null ? [_spectrum] : [_spectrum, _shared];
 
+    /// <summary>
+    /// Lucid's map from a complex spectrum [N, 3, H, W/2+1 (+1 for odd W)] to an image [N, 3, H, W]:
+    /// scale each coefficient by 1 / max(f, 1/max(w,h))^decay · sqrt(w·h), inverse real FFT, crop, divide by 4.
+    /// </summary>
+    public static Tensor SpectrumToImage(Tensor complexSpectrum, int height, int width, double decay)
+    {
+        using var scope = NewDisposeScope();
+        var freqs = Frequencies(height, width);
+        var scale = (freqs.clamp_min(1.0 / Math.Max(width, height)).pow(-decay) * Math.Sqrt((double)width * height)).to(float32).to(complexSpectrum.device);
+        return Irfft(complexSpectrum * scale, height, width).MoveToOuterDisposeScope();
+    }
+
+    static Tensor Irfft(Tensor scaledSpectrum, int height, int width)
+    {
+        long fftWidth = 2 * (scaledSpectrum.shape[^1] - 1);
+        var image = fft.irfft2(scaledSpectrum, s: [height, fftWidth]);
+        return image[.., .., TensorIndex.Slice(0, height), TensorIndex.Slice(0, width)] / 4.0f;
+    }
+
     /// <summary>The image before decorrelation and the sigmoid: irfft2(scale · spectrum) / 4 (+ the shared component).</summary>
     public Tensor Raw()
     {
         using var scope = NewDisposeScope();
-        var complexSpectrum = view_as_complex(_spectrum) * _scale;
-        var image = fft.irfft2(complexSpectrum, s: [Height, _fftWidth]);
-        image = image[.., .., TensorIndex.Slice(0, Height), TensorIndex.Slice(0, Width)] / 4.0f;
+        var image = Irfft(view_as_complex(_spectrum) * _scale, Height, Width);
         if (_shared is not null)
             image = image + nn.functional.interpolate(_shared, [Height, Width], mode: InterpolationMode.Bilinear, align_corners: false);
         return image.MoveToOuterDisposeScope();

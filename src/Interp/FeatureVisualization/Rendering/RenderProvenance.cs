@@ -18,5 +18,10 @@ public sealed record RenderProvenance(
     string LibraryVersion)
 {
     /// <summary>Indented JSON.</summary>
-    public string ToJson() => JsonSerializer.Serialize(this, new JsonSerializerOptions { WriteIndented = true });
+    public string ToJson() => JsonSerializer.Serialize(this, new JsonSerializerOptions
+    {
+        WriteIndented = true,
+        // Keep ×, →, ° and quotes readable in the file; it is data for people as much as for programs.
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    });
 }

@@ -89,6 +89,23 @@ public static class Renderer
         return new RenderResult(snapshots, history, provenance);
     }
 
+    /// <summary>
+    /// The objective's value for each of <paramref name="images"/> [N, 3, H, W] as the model sees them
+    /// without random transforms (resized to the model's input size): a fair way to compare renders.
+    /// </summary>
+    public static Tensor Score(HookedModel model, Objective objective, Tensor images)
+    {
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        var input = images.shape[2] == model.Input.Size && images.shape[3] == model.Input.Size
+            ? images
+            : new Resize(model.Input.Size).Apply(images, null!);
+        var layers = objective.Layers.Where(l => l != ObjectiveContext.InputLayer).ToList();
+        using var cache = model.RunWithCache(input.to(model.Dtype), layers);
+        var context = new ObjectiveContext(cache.ToDictionary(kv => kv.Key, kv => kv.Value.to(float32)), images);
+        return objective.Evaluate(context).detach().clone().MoveToOuterDisposeScope();
+    }
+
     static void RemoveAll(List<IDisposable> hooks)
     {
         foreach (var h in hooks) h.Dispose();
