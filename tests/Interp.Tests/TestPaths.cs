@@ -12,6 +12,10 @@ internal static class TestPaths
         throw new DirectoryNotFoundException("Tests must run inside the Interp.Notebooks repository.");
     }
 
+    /// <summary>The shared reference fixtures (../shared/fixtures beside the repository, or $INTERP_FIXTURES).</summary>
+    public static string Fixtures =>
+        Environment.GetEnvironmentVariable("INTERP_FIXTURES") is { Length: > 0 } f ? f : Path.GetFullPath(Path.Combine(RepoRoot, "..", "shared", "fixtures"));
+
     public static string NuGetRoot =>
         Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } p
             ? p

@@ -79,7 +79,7 @@ public sealed class InceptionV1 : nn.Module<Tensor, Tensor>
     }
 
     void Conv(string name, int inC, int outC, int kernel, int stride = 1) =>
-        Add($"{name}_pre_relu_conv", nn.Conv2d(inC, outC, kernel, stride: stride));
+        Add($"{name}_pre_relu_conv", new SafeConv2d(inC, outC, kernel, stride: stride));
 
     void Add(string name, nn.Module<Tensor, Tensor> module)
     {

@@ -1,0 +1,91 @@
+using Interp.Hooks;
+using Interp.Models;
+using Interp.Models.Zoo;
+using static TorchSharp.torch;
+
+namespace Interp.Tests.Models;
+
+/// <summary>
+/// Parity with Lucent's InceptionV1 on the shared fixture (random weights with the exact key layout of
+/// inception5h.pth). Tolerance, per the fixture's README: max|ours − ref| ≤ 1e-5 · max|ref| per layer.
+/// </summary>
+public class InceptionV1ParityTests(ITestOutputHelper output)
+{
+    static string Dir => Path.Combine(TestPaths.Fixtures, "inceptionv1-lucent");
+
+    static void RequireFixture() =>
+        Skip.IfNot(File.Exists(Path.Combine(Dir, "state_dict.pth")), $"The InceptionV1 fixture is absent ({Dir}); parity is not checked.");
+
+    static Tensor ReadBin(string name, params long[] shape)
+    {
+        var bytes = File.ReadAllBytes(Path.Combine(Dir, name));
+        var data = new float[bytes.Length / 4];
+        Buffer.BlockCopy(bytes, 0, data, 0, bytes.Length);
+        Assert.Equal(shape.Aggregate(1L, (a, b) => a * b), data.LongLength);
+        return tensor(data, shape);
+    }
+
+    static HookedModel Load()
+    {
+        var model = new InceptionV1();
+        InceptionV1Lucid.LoadStateDict(model, Path.Combine(Dir, "state_dict.pth"));
+        return new HookedModel("inceptionv1-fixture", model, InceptionV1Lucid.Entry.Input);
+    }
+
+    [SkippableFact]
+    public void State_dict_keys_order_and_shapes_equal_lucents()
+    {
+        RequireFixture();
+        using var model = new InceptionV1();
+        var ours = model.state_dict().Select(kv => $"{kv.Key}\t[{string.Join(", ", kv.Value.shape)}]\tfloat32").ToList();
+        var reference = File.ReadAllLines(Path.Combine(Dir, "keys.txt")).Where(l => l.Length > 0).ToList();
+        Assert.Equal(reference, ours);
+    }
+
+    [SkippableFact]
+    public void Hook_names_equal_lucents_in_order()
+    {
+        RequireFixture();
+        using var model = Load();
+        var reference = File.ReadAllLines(Path.Combine(Dir, "hook_names.txt")).Where(l => l.Length > 0).ToList();
+        Assert.Equal(reference, model.LayerNames.Where(n => n != "preprocess").ToList());
+    }
+
+    [SkippableFact]
+    public void Activations_match_lucent_at_every_stored_layer()
+    {
+        RequireFixture();
+        using var model = Load();
+        using var unit = ReadBin("input_unit.bin", 1, 3, 224, 224);
+        using var expectedInput = ReadBin("input.bin", 1, 3, 224, 224);
+        var layers = new (string Name, long[] Shape)[]
+        {
+            ("conv2d0", [1, 64, 112, 112]), ("conv2d1", [1, 64, 56, 56]), ("conv2d2", [1, 192, 56, 56]),
+            ("mixed3a", [1, 256, 28, 28]), ("mixed3b", [1, 480, 28, 28]), ("mixed4a", [1, 508, 14, 14]),
+            ("mixed4e", [1, 832, 14, 14]), ("mixed5b", [1, 1024, 7, 7]),
+            ("softmax2_pre_activation_matmul", [1, 1008]), ("softmax2", [1, 1008]),
+        };
+        using var _ = no_grad();
+        using var cache = model.RunWithCache(unit, ["preprocess", .. layers.Select(l => l.Name)]);
+        AssertClose("preprocess", expectedInput, cache["preprocess"]);
+        foreach (var (name, shape) in layers)
+        {
+            using var expected = ReadBin($"act_{name}.bin", shape);
+            AssertClose(name, expected, cache[name]);
+        }
+        var probabilities = cache.Output;
+        Assert.Equal(1.0, probabilities.sum().item<float>(), 5);
+        using var softmaxOfLogits = cache["softmax2_pre_activation_matmul"].softmax(1);
+        Assert.True((softmaxOfLogits - cache["softmax2"]).abs().max().item<float>() <= 1e-9f + 1e-6f * cache["softmax2"].abs().max().item<float>());
+    }
+
+    void AssertClose(string layer, Tensor expected, Tensor actual)
+    {
+
+        Assert.Equal(expected.shape, actual.shape);
+        double scale = expected.abs().max().item<float>();
+        double err = (expected - actual).abs().max().item<float>();
+        output.WriteLine($"{layer,-32} max|ours - lucent| = {err:E2}  max|ref| = {scale:G4}  ratio = {err / scale:E2}");
+        Assert.True(err <= 1e-5 * scale, $"{layer}: max|ours - ref| = {err:E3} exceeds 1e-5 · {scale:G4}");
+    }
+}

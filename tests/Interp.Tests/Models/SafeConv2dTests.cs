@@ -1,0 +1,57 @@
+using Interp.Models;
+using static TorchSharp.torch;
+
+namespace Interp.Tests.Models;
+
+/// <summary>The convolution workaround against an independent float64 computation, for every shape class.</summary>
+public class SafeConv2dTests(ITestOutputHelper output)
+{
+    [Theory]
+    [InlineData(3, 7, 2)]
+    [InlineData(16, 5, 1)]
+    [InlineData(17, 5, 1)]
+    [InlineData(24, 5, 1)]   // InceptionV1 mixed4b_5x5 / mixed4c_5x5
+    [InlineData(24, 7, 1)]
+    [InlineData(40, 5, 1)]
+    [InlineData(48, 5, 1)]
+    [InlineData(24, 3, 1)]
+    public void Matches_float64_within_float32_noise(int inChannels, int kernel, int stride)
+    {
+        using var conv = new SafeConv2d(inChannels, 32, kernel, stride);
+        using var x = rand([2, inChannels, 18, 18], generator: new Generator().manual_seed(inChannels));
+        using var _ = no_grad();
+        using var y = conv.call(x);
+        var p = conv.parameters().ToList();
+        using var reference = nn.functional.conv2d(x.to(float64), p[0].to(float64), p[1].to(float64), strides: [stride, stride]);
+        double err = (y.to(float64) - reference).abs().max().item<double>() / reference.abs().max().item<double>();
+        Assert.True(err < 1e-5, $"relative error {err:E2}");
+        Assert.Equal(["weight", "bias"], conv.state_dict().Keys);
+    }
+
+    [Fact]
+    public void Is_correct_over_a_grid_of_shapes_where_the_raw_convolution_is_not()
+    {
+        var wrong = new List<string>();
+        int rawWrong = 0, total = 0;
+        using var _ = no_grad();
+        foreach (var k in new[] { 2, 3, 5, 7 })
+            foreach (var cin in new[] { 3, 15, 17, 24, 40, 65 })
+                foreach (var (n, s) in new[] { (1, 7), (2, 7), (1, 14), (2, 18) })
+                    foreach (var stride in new[] { 1, 2 })
+                        foreach (var pad in new[] { 0, k / 2 })
+                        {
+                            if (s + 2 * pad < k) continue;
+                            using var scope = NewDisposeScope();
+                            var conv = new SafeConv2d(cin, 32, k, stride, pad);
+                            var x = rand([n, cin, s, s], generator: new Generator().manual_seed(total));
+                            var p = conv.parameters().ToList();
+                            var reference = nn.functional.conv2d(x.to(float64), p[0].to(float64), p[1].to(float64), strides: [stride, stride], padding: [pad, pad]);
+                            double Err(Tensor y) => (y.to(float64) - reference).abs().max().item<double>() / reference.abs().max().item<double>();
+                            total++;
+                            if (Err(conv.call(x)) > 1e-5) wrong.Add($"k{k} cin{cin} n{n} s{s} stride{stride} pad{pad}");
+                            if (Err(nn.functional.conv2d(x, p[0], p[1], strides: [stride, stride], padding: [pad, pad])) > 1e-5) rawWrong++;
+                        }
+        output.WriteLine($"raw libtorch convolution wrong in {rawWrong} of {total} shapes; SafeConv2d wrong in {wrong.Count}");
+        Assert.Empty(wrong);
+    }
+}
