@@ -86,7 +86,16 @@ public static class TorchRuntime
             foreach (var file in Directory.GetFiles(libtorchDir, name))
                 NativeLibrary.Load(file);
         _handle = NativeLibrary.Load(copy);
-        NativeLibrary.SetDllImportResolver(typeof(TorchSharp.torch).Assembly, Resolve);
+        try
+        {
+            NativeLibrary.SetDllImportResolver(typeof(TorchSharp.torch).Assembly, Resolve);
+        }
+        catch (InvalidOperationException)
+        {
+            // A resolver is already set: another copy of this library loaded earlier in the same process
+            // (a notebook host loads it once per kernel) has set it up, and the native copy loaded above
+            // is the same file, so TorchSharp already resolves to it.
+        }
 
         var versions = weaken.Select(n => n.Name).ToList();
         return new(copy, versions,

@@ -4,26 +4,42 @@ using System.Text.Json;
 
 namespace Interp.Tests.Notebooks;
 
-/// <summary>Builds the library into artifacts/lib once, as the runner would, for all notebook tests.</summary>
-public sealed class NotebookLibraryFixture
+/// <summary>
+/// Builds the library into artifacts/lib, then runs every notebook once through the runner in one
+/// process, exactly as README's main command does (in quick mode), and keeps the result for the
+/// per-notebook tests.
+/// </summary>
+public sealed class NotebookRunFixture
 {
-    public NotebookLibraryFixture()
+    public NotebookRunFixture()
     {
         var (code, output) = NotebookTests.Dotnet(["build", Path.Combine(TestPaths.RepoRoot, "src", "Interp.Interactive", "Interp.Interactive.csproj"),
             "-c", "Release", "-o", Path.Combine(TestPaths.RepoRoot, "artifacts", "lib"), "--nologo", "-v", "q"], TimeSpan.FromMinutes(10));
         if (code != 0) throw new InvalidOperationException("Building the notebook library failed:\n" + output);
+
+        var config = typeof(NotebookTests).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
+        var runner = Path.Combine(TestPaths.RepoRoot, "src", "Interp.Runner", "bin", config, "net10.0", "Interp.Runner.dll");
+        if (!File.Exists(runner)) throw new FileNotFoundException($"The runner should be built at {runner} (the test project references it).");
+        OutDir = TestPaths.Temp("notebooks");
+        // Quick mode: the notebooks run the same code with fewer optimization steps.
+        (ExitCode, Log) = NotebookTests.Dotnet([runner, Path.Combine(TestPaths.RepoRoot, "notebooks"), "--out", OutDir, "--no-build-lib"], TimeSpan.FromMinutes(40),
+            new Dictionary<string, string> { ["INTERP_QUICK"] = "1" });
+        var summary = Path.Combine(OutDir, "summary.json");
+        Summary = File.Exists(summary) ? JsonDocument.Parse(File.ReadAllText(summary)) : null;
     }
+
+    public string OutDir { get; }
+    public int ExitCode { get; }
+    public string Log { get; }
+    public JsonDocument? Summary { get; }
 }
 
 [CollectionDefinition("notebooks")]
-public class NotebookCollection : ICollectionFixture<NotebookLibraryFixture>;
+public class NotebookCollection : ICollectionFixture<NotebookRunFixture>;
 
 [Collection("notebooks")]
-public class NotebookTests(NotebookLibraryFixture library, ITestOutputHelper output)
+public class NotebookTests(NotebookRunFixture run, ITestOutputHelper output)
 {
-    /// <summary>The fixture has built artifacts/lib by the time a test runs.</summary>
-    readonly NotebookLibraryFixture _library = library;
-
     public static TheoryData<string> Notebooks()
     {
         var data = new TheoryData<string>();
@@ -36,24 +52,25 @@ public class NotebookTests(NotebookLibraryFixture library, ITestOutputHelper out
     [MemberData(nameof(Notebooks))]
     public void Executes_headless_without_any_error_output(string notebook)
     {
-        var outDir = TestPaths.Temp("nb");
-        var config = typeof(NotebookTests).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
-        var runner = Path.Combine(TestPaths.RepoRoot, "src", "Interp.Runner", "bin", config, "net10.0", "Interp.Runner.dll");
-        Assert.True(File.Exists(runner), $"The runner should be built at {runner} (the test project references it).");
-        // Quick mode: notebooks run the same code with fewer optimization steps.
-        var (code, log) = Dotnet([runner, Path.Combine(TestPaths.RepoRoot, "notebooks", notebook), "--out", outDir, "--no-build-lib"], TimeSpan.FromMinutes(20),
-            new Dictionary<string, string> { ["INTERP_QUICK"] = "1" });
-        output.WriteLine(log);
-        Assert.True(code == 0, $"The runner failed on {notebook} (exit code {code}):\n{log}");
-
-        using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "summary.json")));
-        var result = summary.RootElement.EnumerateArray().Single();
-        Assert.True(result.GetProperty("Succeeded").GetBoolean());
-        Assert.Equal(0, result.GetProperty("ErrorOutputs").GetInt32());
         var name = Path.GetFileNameWithoutExtension(notebook);
-        var html = File.ReadAllText(Path.Combine(outDir, name + ".html"));
+        output.WriteLine(string.Join("\n", run.Log.Split('\n').Where(l => l.Contains($"[{name}]") || l.Contains(name))));
+        Assert.True(run.Summary is not null, $"The runner wrote no summary (exit code {run.ExitCode}):\n{run.Log}");
+        var result = run.Summary!.RootElement.EnumerateArray().SingleOrDefault(r => r.GetProperty("Name").GetString() == name);
+        Assert.True(result.ValueKind == JsonValueKind.Object, $"{notebook} is missing from the runner's summary.");
+        var failed = result.GetProperty("Cells").EnumerateArray().Where(c => !c.GetProperty("Succeeded").GetBoolean())
+            .Select(c => $"cell {c.GetProperty("Index").GetInt32()}: {c.GetProperty("Error").GetString()}").ToList();
+        Assert.True(result.GetProperty("Succeeded").GetBoolean(), $"{notebook} failed: {string.Join("; ", failed)}");
+        Assert.Equal(0, result.GetProperty("ErrorOutputs").GetInt32());
+        var html = File.ReadAllText(Path.Combine(run.OutDir, name + ".html"));
         Assert.Contains("<script src=\"plotly.min.js\"></script>", html);
-        Assert.True(new FileInfo(Path.Combine(outDir, "plotly.min.js")).Length > 1_000_000, "plotly.js should be bundled beside the pages");
+        Assert.True(new FileInfo(Path.Combine(run.OutDir, "plotly.min.js")).Length > 1_000_000, "plotly.js should be bundled beside the pages");
+    }
+
+    [Fact]
+    public void The_runner_exits_with_success_when_every_notebook_ran()
+    {
+        Assert.True(run.ExitCode == 0, $"exit code {run.ExitCode}:\n{run.Log}");
+        Assert.True(File.Exists(Path.Combine(run.OutDir, "index.html")));
     }
 
     [Fact]

@@ -24,6 +24,22 @@ public static class InceptionV1Lucid
         Sha256: null,
         License: "Apache-2.0 (the TensorFlow inception5h model used by Lucid); PyTorch conversion by ProGamerGov (MIT)");
 
+    /// <summary>
+    /// The class names Lucid uses for this model (<c>gs://modelzoo/labels/ImageNet_alternate.txt</c>); no
+    /// hash is published, so the first download's hash is recorded. Indices past the file's last line are
+    /// named "class i" (the graph has 1008 outputs).
+    /// </summary>
+    public static RemoteFile LabelsFile { get; } = new(
+        "InceptionV1 class labels (Lucid's ImageNet_alternate.txt)",
+        new Uri("https://storage.googleapis.com/modelzoo/labels/ImageNet_alternate.txt"),
+        "labels/inceptionv1-ImageNet_alternate.txt",
+        Sha256: null,
+        License: "Apache-2.0 (Lucid model zoo)");
+
+    /// <summary>Downloads (once) and reads the 1008 class labels.</summary>
+    public static Labels.ClassLabels Labels(DownloadCache? cache = null) =>
+        Models.Labels.ClassLabels.Load((cache ?? new DownloadCache()).Ensure(LabelsFile), InceptionV1.Classes);
+
     /// <summary>The zoo entry.</summary>
     public static ZooEntry Entry { get; } = new(
         Name,
