@@ -67,10 +67,23 @@ public class RenderTests(ResNet18Fixture fixture, ITestOutputHelper output)
     {
         var counts = new Dictionary<int, long>();
         // Step 299, not 300: the final snapshot (one more tensor, kept on purpose) is taken at step 300.
-        var progress = new SynchronousProgress(p => { if (p.Step is 50 or 299) counts[p.Step] = Tensor.TotalCount; });
+        // The count is process-wide and the finalizer also disposes tensors, which would hide a leak:
+        // collect once, then render inside a no-GC region so that only explicit disposal lowers the count.
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        bool noGc = GC.TryStartNoGCRegion(200_000_000);
+        bool heldAtEnd = false;
+        var progress = new SynchronousProgress(p =>
+        {
+            if (p.Step is 50 or 299) counts[p.Step] = Tensor.TotalCount;
+            if (p.Step == 299) heldAtEnd = System.Runtime.GCSettings.LatencyMode == System.Runtime.GCLatencyMode.NoGCRegion;
+        });
         using var result = Renderer.Render(fixture.Model, Objectives.Channel("layer2:3"),
             Quick(300) with { Size = 32, Progress = progress, Transforms = TransformStack.Standard });
-        output.WriteLine($"live tensors at step 50: {counts[50]}, at step 299: {counts[299]}");
+        if (System.Runtime.GCSettings.LatencyMode == System.Runtime.GCLatencyMode.NoGCRegion) GC.EndNoGCRegion();
+        output.WriteLine($"live tensors at step 50: {counts[50]}, at step 299: {counts[299]} (no-GC region held: {noGc && heldAtEnd})");
+        Assert.True(noGc && heldAtEnd, "the no-GC region did not hold for the whole render, so finalizers may have hidden a leak");
         Assert.Equal(counts[50], counts[299]);
     }
 

@@ -34,6 +34,6 @@ public sealed record RenderOptions
     /// <summary>Stops the render between steps.</summary>
     public CancellationToken Cancellation { get; init; }
 
-    internal ImageParameterization CreateParameterization(Generator generator) =>
-        Parameterization?.Invoke(this, generator) ?? new FourierImage(Batch, Size, Size, generator);
+    internal ImageParameterization CreateParameterization(Generator generator, Device device) =>
+        Parameterization?.Invoke(this, generator) ?? new FourierImage(Batch, Size, Size, generator, device: device);
 }

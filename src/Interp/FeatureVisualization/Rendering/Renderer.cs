@@ -31,7 +31,11 @@ public static class Renderer
             throw new ArgumentException($"The render asks for {options.Precision} but the model's weights are {modelDtype}. Convert a copy first, e.g. ModelZoo.Load(name).To(ScalarType.{(dtype == bfloat16 ? "BFloat16" : "Float32")}).");
 
         using var generator = new Generator().manual_seed(options.Seed);
-        using var param = options.CreateParameterization(generator);
+        var device = model.Module.parameters().FirstOrDefault()?.device ?? CPU;
+        using var param = options.CreateParameterization(generator, device);
+        var paramDevice = param.Parameters[0].device;
+        if (paramDevice.type != device.type || paramDevice.index != device.index)
+            throw new ArgumentException($"The image parameters are on {paramDevice} but the model is on {device}; create the parameterization on the model's device.");
         var transforms = options.ResizeToModelInput && options.Transforms is not Resize
             ? new TransformStack([options.Transforms, new Resize(model.Input.Size)])
             : options.Transforms;
