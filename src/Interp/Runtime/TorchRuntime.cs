@@ -165,7 +165,8 @@ public static class TorchRuntime
     static string? FindNativeFile(string fileName, IEnumerable<string> directories) =>
         directories.Select(d => Path.Combine(d, fileName)).FirstOrDefault(File.Exists);
 
-    static string NuGetRoot() =>
+    /// <summary>The NuGet package cache (<c>$NUGET_PACKAGES</c> or <c>~/.nuget/packages</c>).</summary>
+    internal static string NuGetRoot() =>
         Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } p
             ? p
             : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");

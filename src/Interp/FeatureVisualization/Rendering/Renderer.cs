@@ -53,7 +53,7 @@ public static class Renderer
                 foreach (var relu in relus)
                 {
                     var remover = relu.register_forward_hook((_, input, _) => RedirectedRelu.Apply(input));
-                    redirect.Add(new Remover(remover.remove));
+                    redirect.Add(new HookHandle(remover.remove));
                 }
             for (int step = 1; step <= options.Steps; step++)
             {
@@ -114,10 +114,5 @@ public static class Renderer
     {
         foreach (var h in hooks) h.Dispose();
         hooks.Clear();
-    }
-
-    sealed class Remover(Action remove) : IDisposable
-    {
-        public void Dispose() => remove();
     }
 }

@@ -51,14 +51,9 @@ public static class ResNet18Imagenet
         var candidates = new List<string>();
         if (Environment.GetEnvironmentVariable(FolderVariable) is { Length: > 0 } env) candidates.Add(env);
         candidates.Add(Path.Combine(AppContext.BaseDirectory, "DnnImageModels"));
-        candidates.Add(Path.Combine(NuGetRoot(), Package.ToLowerInvariant(), PackageVersion, "tools", "DnnImageModels"));
+        candidates.Add(Path.Combine(TorchRuntime.NuGetRoot(), Package.ToLowerInvariant(), PackageVersion, "tools", "DnnImageModels"));
         return candidates.FirstOrDefault(Has);
     }
-
-    internal static string NuGetRoot() =>
-        Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } p
-            ? p
-            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
 
     /// <summary>Path of the ResNet-18 ONNX graph.</summary>
     public static string OnnxPath => Path.Combine(RequireFolder(), "ResNet18Onnx", "ResNet18.onnx");
