@@ -83,4 +83,24 @@ public class ParameterizationTests
         Assert.Equal(n[1, 0], px[1], 6);
         Assert.Equal(n[2, 0], px[2], 6);
     }
+
+    [Fact]
+    public void A_cppn_makes_smooth_images_in_range_and_every_weight_gets_a_gradient()
+    {
+        using var gen = new Generator().manual_seed(0);
+        using var cppn = new CppnImage(2, 24, 32, gen, layers: 4, hidden: 8);
+        using var img = cppn.Image();
+        Assert.Equal([2L, 3, 24, 32], img.shape);
+        Assert.True(img.min().item<float>() > 0 && img.max().item<float>() < 1);
+        using var loss = img[.., 0].mean();
+        loss.backward();
+        Assert.All(cppn.Parameters, p => Assert.True(p.grad is not null && p.grad.abs().sum().item<float>() > 0));
+        // Smooth: neighbouring pixels differ far less than the image's range.
+        using var rough = Interp.Images.ImageTensors.Roughness(img.detach());
+        Assert.True(rough.max().item<float>() < 0.1f * (img.max() - img.min()).item<float>());
+        // The same seed gives the same network.
+        using var again = new CppnImage(2, 24, 32, new Generator().manual_seed(0), layers: 4, hidden: 8);
+        using var img2 = again.Image();
+        Assert.Equal(0f, (img.detach() - img2).abs().max().item<float>());
+    }
 }

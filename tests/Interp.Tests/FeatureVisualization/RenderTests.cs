@@ -52,6 +52,18 @@ public class RenderTests(ResNet18Fixture fixture, ITestOutputHelper output)
     }
 
     [Fact]
+    public void A_cppn_parameterization_also_raises_the_objective()
+    {
+        using var result = Renderer.Render(fixture.Model, Objectives.Channel("layer3:17"), Quick(12) with
+        {
+            LearningRate = 0.005, // Lucid's rate for CPPNs
+            Parameterization = (o, g) => new CppnImage(o.Batch, o.Size, o.Size, g),
+        });
+        output.WriteLine($"cppn: {result.History[0]:G5} → {result.History[^1]:G5}");
+        Assert.True(result.History[^1] > result.History[0]);
+    }
+
+    [Fact]
     public void The_same_seed_gives_a_bitwise_identical_image_and_another_seed_does_not()
     {
         using var a = Renderer.Render(fixture.Model, Objectives.Channel("layer3:7"), Quick(20));

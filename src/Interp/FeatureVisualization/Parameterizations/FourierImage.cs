@@ -122,6 +122,9 @@ public sealed class FourierImage : ImageParameterization
     }
 
     /// <inheritdoc/>
+    protected override void DisposeBuffers() => _scale.Dispose();
+
+    /// <inheritdoc/>
     public override string Description =>
         $"fourier({Height}×{Width}, batch {Batch}, decay {_decay}, sd {_sd}{(_decorrelate ? ", decorrelated" : "")}{(_sharedFactor > 0 ? $", shared 1/{_sharedFactor}" : "")})";
 }

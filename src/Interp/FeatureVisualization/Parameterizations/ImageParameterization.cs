@@ -26,8 +26,12 @@ public abstract class ImageParameterization : IDisposable
     public void Dispose()
     {
         foreach (var p in Parameters) p.Dispose();
+        DisposeBuffers();
         GC.SuppressFinalize(this);
     }
+
+    /// <summary>Frees tensors other than the parameters (fixed scales, coordinate grids).</summary>
+    protected virtual void DisposeBuffers() { }
 
     /// <inheritdoc/>
     public override string ToString() => Description;
