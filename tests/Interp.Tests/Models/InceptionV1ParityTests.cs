@@ -79,6 +79,22 @@ public class InceptionV1ParityTests(ITestOutputHelper output)
         Assert.True((softmaxOfLogits - cache["softmax2"]).abs().max().item<float>() <= 1e-9f + 1e-6f * cache["softmax2"].abs().max().item<float>());
     }
 
+    [SkippableFact]
+    public void The_zoo_loader_reads_a_state_dict_and_feature_visualization_runs_on_it()
+    {
+        RequireFixture();
+        // The path the notebook takes with the real weights, here with the fixture's random weights.
+        using var model = InceptionV1Lucid.Load(Path.Combine(Dir, "state_dict.pth"));
+        Assert.Equal("inceptionv1", model.Name);
+        using var result = Interp.FeatureVisualization.Rendering.Renderer.Render(model,
+            Interp.FeatureVisualization.Objectives.Objectives.Channel("mixed3b:379") + Interp.FeatureVisualization.Objectives.Objectives.Neuron("mixed4a:476"),
+            new Interp.FeatureVisualization.Rendering.RenderOptions { Steps = 8, Size = 64, Seed = 0, ResizeToModelInput = false });
+        output.WriteLine($"objective {result.History[0]:G4} → {result.History[^1]:G4}");
+        Assert.True(result.History[^1] > result.History[0]);
+        var e = Assert.Throws<InvalidDataException>(() => InceptionV1Lucid.Load(Path.Combine(TestPaths.Fixtures, "clip-modified-resnet-small", "state_dict.pth")));
+        Assert.Contains("not an InceptionV1 state dict", e.Message);
+    }
+
     void AssertClose(string layer, Tensor expected, Tensor actual)
     {
 
