@@ -1,11 +1,20 @@
+using static TorchSharp.torch;
+
 namespace Interp.Exercises.FeatureVis;
 
-/// <summary>Runs a learner's function and turns an exception into a failed check.</summary>
+/// <summary>Runs a learner's function on one case and compares it with the reference.</summary>
 internal static class ExerciseRunner
 {
-    public static CheckResult? Try(string title, Action action, string hint)
+    /// <summary>
+    /// Null when <paramref name="learner"/> returns a tensor close to <paramref name="expected"/>; otherwise the
+    /// failed check (an exception thrown by the learner's code becomes a failed check, not a crash).
+    /// </summary>
+    public static CheckResult? Compare(string title, string hint, Tensor expected, Func<Tensor?> learner, string what, double relativeTolerance)
     {
-        try { action(); return null; }
+        Tensor? got;
+        try { got = learner(); }
         catch (Exception e) { return new CheckResult(title, false, $"Your function threw {e.GetType().Name}: {e.Message}", hint); }
+        var result = Check.Close(title, got, expected, what, relativeTolerance, hint);
+        return result.Passed ? null : result;
     }
 }

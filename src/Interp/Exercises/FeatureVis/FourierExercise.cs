@@ -27,10 +27,8 @@ public static class FourierExercise
             var gen = new Generator().manual_seed(h * 31 + w);
             var spectrum = view_as_complex(randn([1, 3, h, w / 2 + 1, 2], generator: gen) * 0.01);
             var expected = FourierImage.SpectrumToImage(spectrum, h, w, decay);
-            Tensor? got = null;
-            if (ExerciseRunner.Try(Title, () => got = answer(spectrum, h, w, decay), hint) is { } failed) return failed;
-            var result = Exercises.Check.Close(Title, got, expected, $"the image for a {h}×{w} spectrum with decay {decay}", 1e-4, hint);
-            if (!result.Passed) return result;
+            if (ExerciseRunner.Compare(Title, hint, expected, () => answer(spectrum, h, w, decay), $"the image for a {h}×{w} spectrum with decay {decay}", 1e-4) is { } failed)
+                return failed;
         }
         return new CheckResult(Title, true, "Your Fourier parameterization matches the library's for three sizes and decays.");
     }

@@ -25,10 +25,8 @@ public static class JitterExercise
             using var scope = NewDisposeScope();
             var image = rand([2, 3, h, w], generator: new Generator().manual_seed(h * 100 + w));
             var expected = image[.., .., dy..(dy + h - d), dx..(dx + w - d)];
-            Tensor? got = null;
-            if (ExerciseRunner.Try(Title, () => got = answer(image, d, dy, dx), hint) is { } failed) return failed;
-            var result = Exercises.Check.Close(Title, got, expected, $"jitter of a {h}×{w} image by d = {d} at (dy, dx) = ({dy}, {dx})", 0, hint);
-            if (!result.Passed) return result;
+            if (ExerciseRunner.Compare(Title, hint, expected, () => answer(image, d, dy, dx), $"jitter of a {h}×{w} image by d = {d} at (dy, dx) = ({dy}, {dx})", 0) is { } failed)
+                return failed;
         }
         // The library's transform draws the offsets itself; the learner's function must agree for any offset.
         return new CheckResult(Title, true, $"Your jitter crops correctly for {cases.Length} sizes and offsets — the same crop as the library's {new Jitter(4).Description}.");
