@@ -89,8 +89,7 @@ public sealed class DownloadCache
     public void Verify(RemoteFile file)
     {
         var path = PathOf(file);
-        string hash;
-        using (var stream = File.OpenRead(path)) hash = Convert.ToHexStringLower(SHA256.HashData(stream));
+        var hash = Sha256Of(path);
         var expected = file.Sha256 ?? ReadRecordedHash(file);
         if (expected is null)
         {
@@ -98,6 +97,13 @@ public sealed class DownloadCache
             return;
         }
         CheckHash(file, hash, expected, source: path);
+    }
+
+    /// <summary>The SHA-256 of a file, lower-case hex.</summary>
+    public static string Sha256Of(string path)
+    {
+        using var stream = File.OpenRead(path);
+        return Convert.ToHexStringLower(SHA256.HashData(stream));
     }
 
     string? ReadRecordedHash(RemoteFile file) =>

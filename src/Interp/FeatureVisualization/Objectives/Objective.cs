@@ -32,6 +32,9 @@ public sealed class Objective
     /// <summary>The layers (and possibly <c>input</c>) the objective reads.</summary>
     public IReadOnlySet<string> Layers { get; }
 
+    /// <summary>The model layers the objective reads (<see cref="Layers"/> without <c>input</c>): what a forward pass must cache.</summary>
+    public IReadOnlyList<string> ModelLayers => [.. Layers.Where(l => l != ObjectiveContext.InputLayer)];
+
     /// <summary>The objective's value for each image of the batch, [N].</summary>
     public Tensor Evaluate(ObjectiveContext context)
     {

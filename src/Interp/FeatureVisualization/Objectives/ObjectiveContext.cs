@@ -1,3 +1,4 @@
+using Interp.Hooks;
 using Interp.Text;
 using static TorchSharp.torch;
 
@@ -8,6 +9,13 @@ public sealed class ObjectiveContext(IReadOnlyDictionary<string, Tensor> activat
 {
     /// <summary>The layer name objectives use for the optimized image itself (before transforms).</summary>
     public const string InputLayer = "input";
+
+    /// <summary>
+    /// A context over a forward pass's cached activations, converted to float32 (objectives are evaluated
+    /// in float32 even when the model runs in bfloat16), and the untransformed image.
+    /// </summary>
+    public static ObjectiveContext FromCache(ActivationCache cache, Tensor input) =>
+        new(cache.ToDictionary(kv => kv.Key, kv => kv.Value.to(float32)), input);
 
     /// <summary>The image batch being optimized [N, 3, H, W], before transforms.</summary>
     public Tensor Input { get; } = input;

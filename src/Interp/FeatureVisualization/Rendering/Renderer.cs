@@ -22,11 +22,11 @@ public static class Renderer
         if (options.Steps < 1) throw new ArgumentOutOfRangeException(nameof(options), $"Steps must be at least 1; got {options.Steps}.");
         foreach (var t in options.Thresholds)
             if (t < 1 || t > options.Steps) throw new ArgumentOutOfRangeException(nameof(options), $"Threshold {t} is outside 1..{options.Steps}.");
-        var layers = objective.Layers.Where(l => l != ObjectiveContext.InputLayer).ToList();
+        var layers = objective.ModelLayers;
         foreach (var l in layers) model.RequireLayer(l);
 
         var dtype = options.Precision == Precision.BFloat16 ? bfloat16 : float32;
-        var modelDtype = model.Module.parameters().FirstOrDefault()?.dtype ?? float32;
+        var modelDtype = model.Dtype;
         if (modelDtype != dtype)
             throw new ArgumentException($"The render asks for {options.Precision} but the model's weights are {modelDtype}. Convert a copy first, e.g. ModelZoo.Load(name).To(ScalarType.{(dtype == bfloat16 ? "BFloat16" : "Float32")}).");
 
@@ -65,8 +65,7 @@ public static class Renderer
                     var image = param.Image();
                     var input = transforms.Apply(image, generator).to(dtype);
                     using var cache = model.RunWithCache(input, layers, detach: false);
-                    var context = new ObjectiveContext(cache.ToDictionary(kv => kv.Key, kv => kv.Value.to(float32)), image);
-                    var total = objective.Total(context);
+                    var total = objective.Total(ObjectiveContext.FromCache(cache, image));
                     (-total).backward();
                     optimizer.step();
                     history.Add(total.item<float>());
@@ -101,13 +100,9 @@ public static class Renderer
     {
         using var scope = NewDisposeScope();
         using var _ = no_grad();
-        var input = images.shape[2] == model.Input.Size && images.shape[3] == model.Input.Size
-            ? images
-            : new Resize(model.Input.Size).Apply(images, null!);
-        var layers = objective.Layers.Where(l => l != ObjectiveContext.InputLayer).ToList();
-        using var cache = model.RunWithCache(input.to(model.Dtype), layers);
-        var context = new ObjectiveContext(cache.ToDictionary(kv => kv.Key, kv => kv.Value.to(float32)), images);
-        return objective.Evaluate(context).detach().clone().MoveToOuterDisposeScope();
+        var input = new Resize(model.Input.Size).Apply(images, null!); // Resize draws no random numbers
+        using var cache = model.RunWithCache(input.to(model.Dtype), objective.ModelLayers);
+        return objective.Evaluate(ObjectiveContext.FromCache(cache, images)).detach().clone().MoveToOuterDisposeScope();
     }
 
     static void RemoveAll(List<IDisposable> hooks)

@@ -1,4 +1,4 @@
-using System.Security.Cryptography;
+using Interp.Downloads;
 using Interp.Hooks;
 using Interp.Models.Onnx;
 using Interp.Runtime;
@@ -79,7 +79,7 @@ public static class ResNet18Imagenet
         TorchRuntime.EnsureLoaded();
         var onnxPath = OnnxPath;
         var prepPath = PreprocessOnnxPath;
-        var cache = Path.Combine(TorchRuntime.CacheRoot, "models", $"{Name}-{FileHash(onnxPath)[..16]}-{FileHash(prepPath)[..8]}.weights");
+        var cache = Path.Combine(TorchRuntime.CacheRoot, "models", $"{Name}-{DownloadCache.Sha256Of(onnxPath)[..16]}-{DownloadCache.Sha256Of(prepPath)[..8]}.weights");
         var model = CreateArchitecture();
         if (useCache && File.Exists(cache))
         {
@@ -113,11 +113,5 @@ public static class ResNet18Imagenet
             throw new InvalidDataException($"'{preprocessOnnxPath}' does not reorder RGB to BGR as expected.");
         state["preprocess.mean_image"] = tensor(mean.Data, mean.Dims);
         CntkResNetConverter.CopyInto(model, state);
-    }
-
-    static string FileHash(string path)
-    {
-        using var stream = File.OpenRead(path);
-        return System.Convert.ToHexStringLower(SHA256.HashData(stream));
     }
 }
