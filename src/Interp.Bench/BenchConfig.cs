@@ -2,65 +2,107 @@ using System.Diagnostics;
 using Interp.FeatureVisualization.Objectives;
 using Interp.FeatureVisualization.Rendering;
 using Interp.Models.Zoo;
+using Interp.Runtime;
 using static TorchSharp.torch;
 
 namespace Interp.Bench;
 
-/// <summary>One benchmark line.</summary>
-public sealed record BenchResult(string Model, int Size, int InputSize, int Batch, int Threads, string Dtype, double StepsPerS, double StepMs, double FwdBwdMs, double StepOverFwdBwd, double PeakMb, double ObjectiveAfterSteps);
+/// <summary>One benchmark line. Timings compare only within one run on one CPU, which every line names.</summary>
+public sealed record BenchResult(string Cpu, bool NativeBf16, string Model, string Objective, string InputResize, int Size, int Batch, int Threads, string Dtype,
+    double StepMs, double StepsPerS, int FwdBwdInput, double FwdBwdMs, double StepOverFwdBwd, double? FullForwardStepMs, double? FullOverEarlyStop,
+    double PeakMb, double ObjectiveAfterSteps);
 
-/// <summary>Measures a render step against a bare forward+backward pass of the model at the same size.</summary>
+/// <summary>Measures a render step against a bare forward+backward pass of the model to the same layer.</summary>
 public static class BenchConfig
 {
-    public static BenchResult Run(int batch, int threads, string dtype, int steps)
+    /// <summary>The 128 px Fourier render of one channel of <paramref name="layer"/> with Lucid's transforms.</summary>
+    public static BenchResult Run(string layer, int batch, int threads, string dtype, int steps, ModelInputResize resize, bool compare)
     {
         set_num_threads(threads);
         var precision = dtype switch { "float32" => Precision.Float32, "bfloat16" => Precision.BFloat16, _ => throw new ArgumentException($"Unknown dtype '{dtype}'; use float32 or bfloat16.") };
         using var model = ModelZoo.Load("resnet18");
         if (precision == Precision.BFloat16) model.To(ScalarType.BFloat16);
-        int inputSize = model.Input.Size;
+        var objective = Objectives.Channel($"{layer}:42");
+        var options = new RenderOptions { Size = 128, Batch = batch, Precision = precision, Seed = 0, InputResize = resize };
 
-        // Render steps: 128 px Fourier image, Lucid's transforms, upsampled to 224, one channel objective.
+        var (step, history) = StepMs(model, objective, options, steps);
+        double? full = compare ? StepMs(model, objective, options with { StopAtDeepestLayer = false }, steps).Ms : null;
+
+        // A bare forward + backward to the input, stopped at the same layer, at the size the model sees in
+        // the middle of the transforms' range (no resize: 128 + 2·12 − 8, scale 1, − 4 = 140), measured after
+        // the render so that both run warm.
+        int fwdSize = resize == ModelInputResize.None ? 140 : model.Input.Size;
+        var times = new List<double>();
+        using (model.FreezeWeights())
+        {
+            const int bareWarmup = 8;
+            for (int i = 0; i < bareWarmup + steps; i++)
+            {
+                using var scope = NewDisposeScope();
+                var x = rand([batch, 3, fwdSize, fwdSize]).to(precision == Precision.BFloat16 ? bfloat16 : float32).requires_grad_();
+                var sw = Stopwatch.StartNew();
+                using var cache = model.RunWithCache(x, [layer], detach: false, stopEarly: true);
+                cache[layer][.., 42].to(float32).mean().backward();
+                sw.Stop();
+                if (i >= bareWarmup) times.Add(sw.Elapsed.TotalMilliseconds);
+            }
+        }
+        double fwdBwd = Median(times);
+        var cpu = CpuInfo.Current;
+        return new BenchResult(cpu.Model, cpu.NativeBFloat16, "resnet18", objective.Description, resize.ToString(), 128, batch, threads, dtype,
+            Math.Round(step, 2), Math.Round(1000 / step, 3), fwdSize, Math.Round(fwdBwd, 2), Math.Round(step / fwdBwd, 3),
+            full is { } f ? Math.Round(f, 2) : null, full is { } g ? Math.Round(g / step, 3) : null, Math.Round(PeakMb(), 1), Math.Round(history, 4));
+    }
+
+    /// <summary>Median step time after the ReLU-redirection steps and two more.</summary>
+    static (double Ms, double Objective) StepMs(Interp.Hooks.HookedModel model, Objective objective, RenderOptions options, int steps)
+    {
         const int warmup = 2;
         var stamps = new List<double>();
         var clock = Stopwatch.StartNew();
-        // Steady state: skip the first steps, which also redirect ReLU gradients (Lucid's first 16 steps).
-        var options = new RenderOptions { Size = 128, Batch = batch, Precision = precision, Seed = 0, Progress = new Stamp(stamps, clock) };
         int skip = options.RedirectReluSteps + warmup;
-        using var result = Renderer.Render(model, Objectives.Channel("layer3:42"), options with { Steps = skip + steps });
+        using var result = Renderer.Render(model, objective, options with { Steps = skip + steps, Progress = new Stamp(stamps, clock) });
         var stepTimes = stamps.Zip(stamps.Skip(1), (a, b) => b - a).Skip(skip - 1).ToList();
-        // A bare forward + backward to the input at the model's input size (weights frozen, as in a
-        // render), measured after the render so that both run warm.
-        var times = new List<double>();
-        using var frozen = model.FreezeWeights();
-        const int bareWarmup = 8;
-        for (int i = 0; i < bareWarmup + steps; i++)
-        {
-            using var scope = NewDisposeScope();
-            var x = rand([batch, 3, inputSize, inputSize]).to(precision == Precision.BFloat16 ? bfloat16 : float32).requires_grad_();
-            var sw = Stopwatch.StartNew();
-            using var cache = model.RunWithCache(x, ["layer3"], detach: false);
-            cache["layer3"][.., 42].to(float32).mean().backward();
-            sw.Stop();
-            if (i >= bareWarmup) times.Add(sw.Elapsed.TotalMilliseconds);
-        }
-        double fwdBwd = Median(times);
+        return (Median(stepTimes), result.History[^1]);
+    }
 
-        double step = Median(stepTimes);
-        return new BenchResult("resnet18", 128, inputSize, batch, threads, dtype, Math.Round(1000 / step, 3), Math.Round(step, 2), Math.Round(fwdBwd, 2),
-            Math.Round(step / fwdBwd, 3), Math.Round(PeakMb(), 1), Math.Round(result.History[^1], 4));
+    /// <summary>Resident memory after <paramref name="steps"/> render steps, sampled along the way: flat means no leak.</summary>
+    public static object Soak(int steps, int batch, int threads)
+    {
+        set_num_threads(threads);
+        using var model = ModelZoo.Load("resnet18");
+        var samples = new List<(int Step, double RssMb)>();
+        var every = Math.Max(1, steps / 10);
+        var progress = new Callback(p => { if (p.Step % every == 0 || p.Step == 1) samples.Add((p.Step, RssMb())); });
+        using var result = Renderer.Render(model, Objectives.Channel("layer2:42"), new RenderOptions { Steps = steps, Size = 128, Batch = batch, Seed = 0, Progress = progress });
+        var first = samples.First(s => s.Step >= every);
+        return new
+        {
+            cpu = CpuInfo.Current.Model, steps, batch, threads,
+            rss_mb = samples.Select(s => new { step = s.Step, mb = Math.Round(s.RssMb, 1) }).ToList(),
+            growth_mb_after_first_tenth = Math.Round(samples[^1].RssMb - first.RssMb, 1),
+            peak_mb = Math.Round(PeakMb(), 1),
+        };
     }
 
     static double Median(List<double> v) { v.Sort(); return v.Count % 2 == 1 ? v[v.Count / 2] : (v[v.Count / 2 - 1] + v[v.Count / 2]) / 2; }
 
-    static double PeakMb()
+    static double PeakMb() => StatusMb("VmHWM:");
+    static double RssMb() => StatusMb("VmRSS:");
+
+    static double StatusMb(string key)
     {
-        var line = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+        var line = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith(key, StringComparison.Ordinal));
         return line is null ? double.NaN : double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) / 1024;
     }
 
     sealed class Stamp(List<double> stamps, Stopwatch clock) : IProgress<RenderProgress>
     {
         public void Report(RenderProgress value) => stamps.Add(clock.Elapsed.TotalMilliseconds);
+    }
+
+    sealed class Callback(Action<RenderProgress> report) : IProgress<RenderProgress>
+    {
+        public void Report(RenderProgress value) => report(value);
     }
 }

@@ -1,43 +1,61 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Interp.Bench;
+using Interp.FeatureVisualization.Rendering;
 
 // Feature-visualization benchmark. `bench` runs every configuration in its own process (so that peak
-// memory is per configuration) and prints one JSON line each; `bench-one` runs a single one.
+// memory is per configuration) and prints one JSON line each; `bench-one` runs a single one; `soak`
+// prints resident memory over a long render.
 const string Usage = """
     Usage:
-      dotnet run -c Release --project src/Interp.Bench -- bench [--steps N] [--quick]
-      dotnet run -c Release --project src/Interp.Bench -- bench-one --batch B --threads T --dtype float32|bfloat16 [--steps N]
+      dotnet run -c Release --project src/Interp.Bench -- bench [--steps N] [--quick] [--compare] [--resize None|BeforeTransforms|AfterTransformsLucent]
+      dotnet run -c Release --project src/Interp.Bench -- bench-one --layer layer2|layer3|layer4 --batch B --threads T --dtype float32|bfloat16 [--steps N] [--compare] [--resize …]
+      dotnet run -c Release --project src/Interp.Bench -- soak [--steps 10000] [--batch 1] [--threads 2]
+    --compare also times each configuration with the whole model run every step (no early stop), in the same process.
     """;
 if (args.Length == 0) { Console.Error.WriteLine(Usage); return 2; }
 int Arg(string name, int fallback) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
 string Str(string name, string fallback) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
 int steps = Arg("--steps", 12);
+bool compare = args.Contains("--compare");
+var resizeName = Str("--resize", nameof(ModelInputResize.None));
+if (!Enum.TryParse<ModelInputResize>(resizeName, out var resize))
+{
+    Console.Error.WriteLine($"Unknown --resize '{resizeName}'; valid: {string.Join(", ", Enum.GetNames<ModelInputResize>())}.");
+    return 2;
+}
+var json = new JsonSerializerOptions { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
 switch (args[0])
 {
     case "bench":
-        var configs = from batch in new[] { 1, 8 } from threads in new[] { 1, 2 } from dtype in new[] { "float32", "bfloat16" } select (batch, threads, dtype);
-        if (args.Contains("--quick")) configs = configs.Where(c => c.batch == 1);
+        var configs = from layer in new[] { "layer2", "layer3" } from batch in new[] { 1, 8 } from threads in new[] { 1, 2 } from dtype in new[] { "float32", "bfloat16" } select (layer, batch, threads, dtype);
+        if (args.Contains("--quick")) configs = configs.Where(c => c.batch == 1 && c.threads == 2);
         var self = Environment.ProcessPath!;
         var dll = typeof(BenchConfig).Assembly.Location;
-        foreach (var (batch, threads, dtype) in configs)
+        foreach (var (layer, batch, threads, dtype) in configs)
         {
             var psi = new ProcessStartInfo(self, self.EndsWith("dotnet", StringComparison.Ordinal) ? [dll, "bench-one"] : ["bench-one"])
             { RedirectStandardOutput = true };
-            foreach (var a in new[] { "--batch", batch.ToString(CultureInfo.InvariantCulture), "--threads", threads.ToString(CultureInfo.InvariantCulture), "--dtype", dtype, "--steps", steps.ToString(CultureInfo.InvariantCulture) })
+            foreach (var a in new[] { "--layer", layer, "--batch", batch.ToString(CultureInfo.InvariantCulture), "--threads", threads.ToString(CultureInfo.InvariantCulture), "--dtype", dtype,
+                         "--steps", steps.ToString(CultureInfo.InvariantCulture), "--resize", resize.ToString() })
                 psi.ArgumentList.Add(a);
+            if (compare) psi.ArgumentList.Add("--compare");
             using var p = Process.Start(psi)!;
             var line = p.StandardOutput.ReadToEnd().Trim().Split('\n').Last();
             p.WaitForExit();
-            if (p.ExitCode != 0) { Console.Error.WriteLine($"configuration batch {batch}, threads {threads}, {dtype} failed (exit {p.ExitCode})"); return 1; }
+            if (p.ExitCode != 0) { Console.Error.WriteLine($"configuration {layer}, batch {batch}, threads {threads}, {dtype} failed (exit {p.ExitCode})"); return 1; }
             Console.WriteLine(line);
         }
         return 0;
     case "bench-one":
-        var result = BenchConfig.Run(Arg("--batch", 1), Arg("--threads", 1), Str("--dtype", "float32"), steps);
-        Console.WriteLine(JsonSerializer.Serialize(result, new JsonSerializerOptions { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower }));
+        var result = BenchConfig.Run(Str("--layer", "layer3"), Arg("--batch", 1), Arg("--threads", 1), Str("--dtype", "float32"), steps, resize, compare);
+        Console.WriteLine(JsonSerializer.Serialize(result, json));
+        return 0;
+    case "soak":
+        Console.WriteLine(JsonSerializer.Serialize(BenchConfig.Soak(Arg("--steps", 10000), Arg("--batch", 1), Arg("--threads", 2)), json));
         return 0;
     default:
         Console.Error.WriteLine(Usage);

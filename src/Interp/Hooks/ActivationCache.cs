@@ -6,21 +6,32 @@ using static TorchSharp.torch;
 namespace Interp.Hooks;
 
 /// <summary>
-/// Activations recorded by <see cref="HookedModel.RunWithCache(Tensor, IEnumerable{string}, bool)"/>, by
+/// Activations recorded by <see cref="HookedModel.RunWithCache(Tensor, IEnumerable{string}, bool, bool)"/>, by
 /// layer name. The cache owns its tensors: dispose it to free them.
 /// </summary>
 public sealed class ActivationCache : IReadOnlyDictionary<string, Tensor>, IDisposable
 {
     readonly Dictionary<string, Tensor> _acts;
 
-    internal ActivationCache(Dictionary<string, Tensor> acts, Tensor output)
+    readonly Tensor? _output;
+
+    internal ActivationCache(Dictionary<string, Tensor> acts, Tensor? output, string? stoppedAfter)
     {
         _acts = acts;
-        Output = output;
+        _output = output;
+        StoppedAfter = stoppedAfter;
     }
 
-    /// <summary>The model's output for the same forward pass.</summary>
-    public Tensor Output { get; }
+    /// <summary>
+    /// The layer after which the forward pass was stopped (<c>stopEarly</c>), or <c>"input"</c> when the
+    /// model did not run at all; null when it ran to the end.
+    /// </summary>
+    public string? StoppedAfter { get; }
+
+    /// <summary>The model's output for the same forward pass; an error when the pass was stopped early.</summary>
+    public Tensor Output => _output ?? throw new InvalidOperationException(
+        $"The forward pass stopped after '{StoppedAfter}' (stopEarly: true), so the model's output was not computed. " +
+        "Run RunWithCache with stopEarly: false to get it.");
 
     /// <summary>The activation of a layer; an unknown name lists the cached ones.</summary>
     public Tensor this[string layer] => _acts.TryGetValue(layer, out var t)
@@ -58,7 +69,7 @@ public sealed class ActivationCache : IReadOnlyDictionary<string, Tensor>, IDisp
     public void Dispose()
     {
         foreach (var t in _acts.Values) t.Dispose();
-        Output.Dispose();
+        _output?.Dispose();
         _acts.Clear();
     }
 }

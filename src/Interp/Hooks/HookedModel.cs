@@ -7,7 +7,7 @@ namespace Interp.Hooks;
 
 /// <summary>
 /// A TorchSharp image model with named, hookable layers, in the spirit of TransformerLens: every
-/// submodule has a stable dotted name; <see cref="RunWithCache(Tensor, IEnumerable{string}, bool)"/>
+/// submodule has a stable dotted name; <see cref="RunWithCache(Tensor, IEnumerable{string}, bool, bool)"/>
 /// records activations; <see cref="Hook"/> reads or edits them in a scope that always ends, even when
 /// the forward pass throws. Works with any <c>Module&lt;Tensor, Tensor&gt;</c> whose forward calls its
 /// submodules through <c>call()</c> (TorchSharp only fires hooks there).
@@ -108,34 +108,90 @@ public class HookedModel : IDisposable
     }
 
     /// <summary>
+    /// Registers a forward hook that sees the layer's input and output (for the renderer's ReLU gradient
+    /// redirection); counted in <see cref="ActiveHookCount"/> like every other hook.
+    /// </summary>
+    internal HookHandle HookInputOutput(string layer, Func<Tensor, Tensor, Tensor?> hook)
+    {
+        RequireLayer(layer);
+        var remover = _layers[layer].register_forward_hook((_, input, output) => hook(input, output)!);
+        Interlocked.Increment(ref _activeHooks);
+        return new HookHandle(() =>
+        {
+            remover.remove();
+            Interlocked.Decrement(ref _activeHooks);
+        });
+    }
+
+    /// <summary>The names of the layers whose module is of type <typeparamref name="TModule"/>, in module order.</summary>
+    public IReadOnlyList<string> LayersOfType<TModule>() => [.. _layers.Where(kv => kv.Value is TModule).Select(kv => kv.Key)];
+
+    /// <summary>
     /// Runs the model once and returns the activations of <paramref name="layers"/> (all layers when
     /// empty). With <paramref name="detach"/> false the activations stay in the autograd graph, as
-    /// feature visualization needs. The cache owns the tensors.
+    /// feature visualization needs. With <paramref name="stopEarly"/> the forward pass stops as soon as
+    /// every requested activation is recorded, so later layers and the head do not run (the cache then
+    /// has no <see cref="ActivationCache.Output"/>); the activations are the same, bit for bit. The
+    /// cache owns the tensors.
     /// </summary>
-    public ActivationCache RunWithCache(Tensor image, IEnumerable<string> layers, bool detach = true)
+    public ActivationCache RunWithCache(Tensor image, IEnumerable<string> layers, bool detach = true, bool stopEarly = false)
     {
         var names = layers.Distinct().ToList();
         if (names.Count == 0) names = [.. _layers.Keys];
         foreach (var n in names) RequireLayer(n);
+        return Run(image, names, detach, stopEarly);
+    }
+
+    /// <summary>
+    /// Like <see cref="RunWithCache(Tensor, IEnumerable{string}, bool, bool)"/>, but an empty
+    /// <paramref name="layers"/> means none: the model does not run at all (objectives that read only
+    /// the image). Always stops after the last requested layer.
+    /// </summary>
+    internal ActivationCache RunUpTo(Tensor image, IReadOnlyCollection<string> layers, bool detach)
+    {
+        if (layers.Count == 0)
+        {
+            Input.Validate(image);
+            return new ActivationCache([], output: null, stoppedAfter: "input");
+        }
+        foreach (var n in layers) RequireLayer(n);
+        return Run(image, [.. layers.Distinct()], detach, stopEarly: true);
+    }
+
+    ActivationCache Run(Tensor image, List<string> names, bool detach, bool stopEarly)
+    {
         var acts = new Dictionary<string, Tensor>();
         var handles = new List<HookHandle>();
+        string? last = null;
         try
         {
             foreach (var n in names)
                 handles.Add(Hook(n, t =>
                 {
-                    // A module may run more than once per forward (not in zoo models): keep the last call.
+                    // A module may run more than once per forward (not in zoo models): keep the last call,
+                    // or, when stopping early, the first call that completes the set.
                     if (acts.Remove(n, out var old)) old.Dispose();
                     // Owned by the cache, not by whichever dispose scope the module's forward opened.
                     acts[n] = (detach ? t.detach() : t.alias()).DetachFromDisposeScope();
+                    if (stopEarly && acts.Count == names.Count)
+                    {
+                        last = n;
+                        throw new StopForwardException();
+                    }
                     return null;
                 }));
-            Tensor output;
+            Tensor? output = null;
             using (var scope = NewDisposeScope())
             {
-                output = Forward(image).MoveToOuterDisposeScope();
+                try
+                {
+                    output = Forward(image).MoveToOuterDisposeScope();
+                }
+                catch (StopForwardException) { }
             }
-            return new ActivationCache(acts, detach ? output.detach() : output);
+            if (output is null)
+                return new ActivationCache(acts, output: null, stoppedAfter: last);
+            return new ActivationCache(acts, detach ? output.detach() : output, stoppedAfter: null);
         }
         catch
         {
@@ -147,6 +203,9 @@ public class HookedModel : IDisposable
             foreach (var h in handles) h.Dispose();
         }
     }
+
+    /// <summary>Thrown by a caching hook to end a forward pass once every requested activation is recorded (as captum.optim does).</summary>
+    sealed class StopForwardException() : Exception("The forward pass was stopped after the last requested layer.");
 
     /// <summary>Runs the model once and returns the activations of the named layers.</summary>
     public ActivationCache RunWithCache(Tensor image, params string[] layers) => RunWithCache(image, layers, detach: true);
@@ -177,9 +236,13 @@ public class HookedModel : IDisposable
     /// <summary>The dtype of the model's weights.</summary>
     public ScalarType Dtype => Module.parameters().FirstOrDefault()?.dtype ?? ScalarType.Float32;
 
-    /// <summary>Converts the model's weights and buffers to <paramref name="dtype"/> in place (e.g. bfloat16 for faster rendering) and returns it.</summary>
+    /// <summary>
+    /// Converts the model's weights and buffers to <paramref name="dtype"/> in place and returns it. bfloat16
+    /// is faster only on CPUs that compute it natively; elsewhere this warns once (see <see cref="CpuInfo"/>).
+    /// </summary>
     public HookedModel To(ScalarType dtype)
     {
+        CpuInfo.WarnIfBFloat16Emulated(dtype);
         Module.to(dtype);
         _layerInfo.Clear();
         return this;

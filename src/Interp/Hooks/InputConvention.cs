@@ -20,6 +20,26 @@ public sealed record InputConvention(int Size, string Description)
             throw new ArgumentException($"Expected an image batch of shape [N,3,H,W] (RGB in [0,1]); got [{string.Join(",", image.shape)}]. Use image.unsqueeze(0) to add a batch dimension.");
         if (!image.is_floating_point())
             throw new ArgumentException($"Expected a floating-point image in [0,1]; got dtype {image.dtype}. Convert bytes with image.to(float32) / 255.");
+        WarnIfNotUnitRange(image);
+    }
+
+    /// <summary>
+    /// Warns (once per process) when the image's values go far beyond [0, 1], the usual sign of an image
+    /// in 0–255 passed where RGB in [0, 1] is expected. Returns whether the image looked out of range.
+    /// </summary>
+    public static bool WarnIfNotUnitRange(Tensor image)
+    {
+        if (image.numel() == 0) return false;
+        double max;
+        using (no_grad())
+        using (var m = image.detach().max())
+        using (var f = m.to(ScalarType.Float64))
+            max = f.item<double>();
+        if (!(max > 2)) return false;
+        Runtime.Warnings.Once("input-range",
+            $"An image passed to a model has values up to {max:G4}, but models here take RGB in [0, 1]; an image in 0–255 gives meaningless activations. " +
+            "Divide it by 255 (ImageIO.Load and SampleImages.Load already return [0, 1]).");
+        return true;
     }
 
     /// <inheritdoc/>

@@ -135,6 +135,140 @@ public class ObjectiveTests
         Assert.Contains("4 components but the layer has", Assert.Throws<ArgumentException>(() => Objectives.Direction("b", [1, 2, 3, 4]).Evaluate(ctx)).Message);
     }
 
+    [Fact]
+    public void Totals_reduce_the_batch_as_lucid_does()
+    {
+        var ctx = Context(4);
+        var a = ctx["a"];
+        var x = ctx.Input;
+        double T(Objective o) => o.Total(ctx).item<float>();
+        // Lucid: channel = reduce_mean(T(layer)[..., n]) over batch and positions.
+        Assert.Equal(a[.., 2].mean().item<float>(), T(Objectives.Channel("a:2")), 5);
+        // Lucid: neuron returns layer[:, y, x, n], a vector that TensorFlow's gradient sums.
+        Assert.Equal(a[.., 2, 2, 3].sum().item<float>(), T(Objectives.Neuron("a:2")), 4);
+        // Lucid: direction = reduce_mean(Σ_c act·v) over batch and positions.
+        var dir = new float[] { 1, -2, 0.5f, 0 };
+        Assert.Equal((a * tensor(dir).view(1, 4, 1, 1)).sum(1).mean().item<float>(), T(Objectives.Direction("a", dir)), 5);
+        // Lucid: L1 and TV are sums over the batch; L2 takes one square root over the whole batch.
+        Assert.Equal((x - 0.5).abs().sum().item<float>(), T(Objectives.L1(constant: 0.5)), 1);
+        Assert.Equal(Math.Sqrt(1e-6 + (x - 0.25).pow(2).sum().item<float>()), T(Objectives.L2(constant: 0.25)), 3);
+        Assert.Equal(Objectives.TotalVariation().Evaluate(ctx).sum().item<float>(), T(Objectives.TotalVariation()), 2);
+        // A batch variant is that image's own value (Lucid evaluates it on T(layer)[batch]).
+        Assert.Equal(a[1, 2].mean().item<float>(), T(Objectives.Channel("a:2", batch: 1)), 5);
+        Assert.Equal(Math.Sqrt(1e-6 + x[2].pow(2).sum().item<float>()), T(Objectives.L2(batch: 2)), 3);
+        // Composition acts on totals: a constant once, products of totals.
+        var c = Objectives.Channel("a:1");
+        var n = Objectives.Neuron("b:5@1,1");
+        Assert.Equal(T(c) + 2, T(c + 2), 5);
+        Assert.Equal(T(c) * T(n), T(c * n), 4);
+        // Lucid's balance: channel − k·diversity is mean − k·Σᵢ Σⱼ≠ᵢ/N at any batch size.
+        var d = Objectives.Diversity("b");
+        Assert.Equal(T(c) - 10 * T(d), T(c - 10 * d), 4);
+        Assert.Equal(d.Evaluate(ctx).sum().item<float>(), T(d), 5);
+    }
+
+    [Fact]
+    public void L2_blur_alignment_direction_and_cosine_match_reference_loops()
+    {
+        var ctx = Context(3);
+        var x = ctx.Input;                                        // [3, 3, 8, 8]
+        var xd = x.contiguous().data<float>().ToArray();
+        int n = 3, ch = 3, hw = 8;
+        float X(int i, int c, int y, int z) => xd[((i * ch + c) * hw + y) * hw + z];
+
+        // L2 per image: sqrt(1e-6 + Σ (x − 0.3)²).
+        var l2 = Enumerable.Range(0, n).Select(i =>
+        {
+            double sum = 0;
+            for (int c = 0; c < ch; c++) for (int y = 0; y < hw; y++) for (int z = 0; z < hw; z++) sum += Math.Pow(X(i, c, y, z) - 0.3, 2);
+            return (float)Math.Sqrt(1e-6 + sum);
+        }).ToArray();
+        Assert.Equal(l2, V(Objectives.L2(constant: 0.3).Evaluate(ctx)), new Tol(1e-5f));
+
+        // Blur: Lucid's _tf_blur, a 3×3 kernel of 0.5 with 1 at the centre over the pixels that exist,
+        // divided by the kernel's sum over those same pixels; the objective is ½Σ(x − blur(x))².
+        var blur = new float[n];
+        for (int i = 0; i < n; i++)
+            for (int c = 0; c < ch; c++)
+                for (int y = 0; y < hw; y++)
+                    for (int z = 0; z < hw; z++)
+                    {
+                        double num = 0, den = 0;
+                        for (int dy = -1; dy <= 1; dy++)
+                            for (int dz = -1; dz <= 1; dz++)
+                            {
+                                int yy = y + dy, zz = z + dz;
+                                if (yy < 0 || yy >= hw || zz < 0 || zz >= hw) continue;
+                                double k = dy == 0 && dz == 0 ? 1 : 0.5;
+                                num += k * X(i, c, yy, zz);
+                                den += k;
+                            }
+                        blur[i] += (float)(0.5 * Math.Pow(X(i, c, y, z) - num / den, 2));
+                    }
+        Assert.Equal(blur, V(Objectives.Blur().Evaluate(ctx)), new Tol(1e-4f));
+        // At a corner Lucid's blur averages the 4 pixels present with weights 1, .5, .5, .5 — no darkening.
+        using var flat = full([1, 1, 5, 5], 0.7f);
+        using var blurredFlat = Objectives.LucidBlur(flat);
+        Assert.True((blurredFlat - 0.7f).abs().max().item<float>() < 1e-6f);
+
+        // Alignment: −Σ_d Σ_i mean((act_i − act_{i+d})²) / ratio^d, credited to image i.
+        var act = ctx["b"];                                       // [3, 8, 3, 3]
+        var ad = act.contiguous().data<float>().ToArray();
+        int per = 8 * 3 * 3;
+        var align = new float[n];
+        for (int d = 1; d <= 4; d++)
+            for (int i = 0; i + d < n; i++)
+            {
+                double sum = 0;
+                for (int k = 0; k < per; k++) sum += Math.Pow(ad[i * per + k] - ad[(i + d) * per + k], 2);
+                align[i] -= (float)(sum / per / Math.Pow(3, d));
+            }
+        Assert.Equal(align, V(Objectives.Alignment("b", 3).Evaluate(ctx)), new Tol(1e-5f));
+
+        // Direction with a cosine power, and the plain cosine, per position then averaged over positions.
+        var a = ctx["a"];                                         // [3, 4, 5, 6]
+        var aa = a.contiguous().data<float>().ToArray();
+        var v = new float[] { 0.5f, -1, 2, 0.25f };
+        double vNorm = Math.Sqrt(v.Sum(t => t * t));
+        var dirPow = new float[n];
+        var cosine = new float[n];
+        for (int i = 0; i < n; i++)
+        {
+            for (int p = 0; p < 30; p++)
+            {
+                double dot = 0, norm = 0;
+                for (int c = 0; c < 4; c++)
+                {
+                    double av = aa[(i * 4 + c) * 30 + p];
+                    dot += av * v[c];
+                    norm += av * av;
+                }
+                double cos = dot / (Math.Sqrt(norm) + 1e-4) / (vNorm + 1e-4);
+                dirPow[i] += (float)(dot * Math.Pow(Math.Max(0.1, cos), 2) / 30);
+                cosine[i] += (float)(cos / 30);
+            }
+        }
+        Assert.Equal(dirPow, V(Objectives.Direction("a", v, cossimPow: 2).Evaluate(ctx)), new Tol(1e-5f));
+        Assert.Equal(cosine, V(Objectives.DirectionCosine("a", v).Evaluate(ctx)), new Tol(1e-5f));
+    }
+
+    [Fact]
+    public void A_zero_or_non_finite_direction_is_rejected()
+    {
+        Assert.Contains("all zeros", Assert.Throws<ArgumentException>(() => Objectives.Direction("a", new float[4])).Message);
+        Assert.Contains("all zeros", Assert.Throws<ArgumentException>(() => Objectives.DirectionCosine("a", new float[4])).Message);
+        Assert.Contains("non-finite component at index 1", Assert.Throws<ArgumentException>(() => Objectives.Direction("a", [1, float.NaN])).Message);
+        Assert.Contains("empty", Assert.Throws<ArgumentException>(() => Objectives.Direction("a", [])).Message);
+    }
+
+    [Fact]
+    public void Objectives_of_the_image_alone_read_no_model_layer()
+    {
+        var penalties = Objectives.L1() + Objectives.L2() + Objectives.TotalVariation() + Objectives.Blur();
+        Assert.Empty(penalties.ModelLayers);
+        Assert.Equal(["layer2"], (penalties + Objectives.Channel("layer2:1")).ModelLayers);
+    }
+
     sealed class Tol(float tolerance) : IEqualityComparer<float>
     {
         public bool Equals(float x, float y) => Math.Abs(x - y) <= tolerance * Math.Max(1, Math.Abs(x));

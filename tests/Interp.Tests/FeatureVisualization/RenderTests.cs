@@ -13,7 +13,7 @@ public class RenderTests(ResNet18Fixture fixture, ITestOutputHelper output)
     // Small and quick: 64 px images, fed to the model at 64 px.
     static RenderOptions Quick(int steps, int batch = 1, long seed = 0) => new()
     {
-        Steps = steps, Size = 64, Batch = batch, Seed = seed, ResizeToModelInput = false,
+        Steps = steps, Size = 64, Batch = batch, Seed = seed,
         Transforms = new TransformStack([new Jitter(4)]),
     };
 

@@ -83,7 +83,7 @@ public class TransformTests
     public void Rotating_by_90_degrees_is_an_exact_quarter_turn()
     {
         using var img = Ramp(3, 6, 6);
-        using var rotated = RandomRotate.Rotate(img, 90);
+        using var rotated = RandomRotate.Rotate(img, 90, bilinear: true);
         using var expected = img.rot90(1, (2, 3)); // counter-clockwise quarter turn
         Assert.True((rotated - expected).abs().max().item<float>() < 1e-5f);
     }
@@ -93,7 +93,7 @@ public class TransformTests
     {
         using var img = rand([1, 1, 9, 11], generator: new Generator().manual_seed(2));
         const double deg = 17;
-        using var rotated = RandomRotate.Rotate(img, deg);
+        using var rotated = RandomRotate.Rotate(img, deg, bilinear: true);
         var p = Plane(img, 0);
         var got = Plane(rotated, 0);
         double a = deg * Math.PI / 180, cy = (9 - 1) / 2.0, cx = (11 - 1) / 2.0;
@@ -109,10 +109,41 @@ public class TransformTests
     }
 
     [Fact]
+    public void Rotation_by_default_samples_the_nearest_pixel_as_lucids()
+    {
+        using var img = rand([1, 1, 9, 11], generator: new Generator().manual_seed(3));
+        const double deg = -8;
+        using var rotated = RandomRotate.Rotate(img, deg);
+        var p = Plane(img, 0);
+        var got = Plane(rotated, 0);
+        double a = deg * Math.PI / 180, cy = (9 - 1) / 2.0, cx = (11 - 1) / 2.0;
+        for (int y = 0; y < 9; y++)
+            for (int x = 0; x < 11; x++)
+            {
+                double dx = x - cx, dy = y - cy;
+                int sx = (int)Math.Round(Math.Cos(a) * dx - Math.Sin(a) * dy + cx, MidpointRounding.ToEven);
+                int sy = (int)Math.Round(Math.Sin(a) * dx + Math.Cos(a) * dy + cy, MidpointRounding.ToEven);
+                float expected = sy >= 0 && sy < 9 && sx >= 0 && sx < 11 ? p[sy, sx] : 0;
+                Assert.Equal(expected, got[y, x]);
+            }
+    }
+
+    [Fact]
     public void The_standard_stack_is_lucids()
     {
         var stack = TransformStack.Standard;
         Assert.Equal("pad(12, 0.5) → jitter(8) → scale(0.9,0.92,0.94,0.96,0.98,1,1.02,1.04,1.06,1.08,1.1) → rotate(-10..10°, 26 choices) → jitter(4)", stack.Description);
+        // Every parameter, in full, against Lucid's lists: [1 + (i − 5)/50 for i in range(11)] and
+        // list(range(−10, 11)) + 5·[0], nearest-neighbour rotation, constant padding 0.5.
+        var parts = stack.Transforms;
+        Assert.Equal(new Pad(12, 0.5f), parts[0]);
+        Assert.Equal(new Jitter(8), parts[1]);
+        Assert.Equal(new double[] { 0.9, 0.92, 0.94, 0.96, 0.98, 1.0, 1.02, 1.04, 1.06, 1.08, 1.1 }, ((RandomScale)parts[2]).Scales.ToArray(), new DoubleTol(1e-12));
+        var rotate = (RandomRotate)parts[3];
+        Assert.Equal(new double[] { -10, -9, -8, -7, -6, -5, -4, -3, -2, -1, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 0, 0, 0, 0, 0 }, rotate.Degrees.ToArray());
+        Assert.False(rotate.Bilinear);
+        Assert.Equal(new Jitter(4), parts[4]);
+        Assert.Equal(5, parts.Count);
         using var img = rand(1, 3, 128, 128);
         using var gen = new Generator().manual_seed(5);
         for (int i = 0; i < 5; i++)
@@ -136,5 +167,11 @@ public class TransformTests
             Assert.Equal(a.shape, b.shape);
             Assert.Equal(0f, (a - b).abs().max().item<float>());
         }
+    }
+
+    sealed class DoubleTol(double tolerance) : IEqualityComparer<double>
+    {
+        public bool Equals(double x, double y) => Math.Abs(x - y) <= tolerance;
+        public int GetHashCode(double obj) => 0;
     }
 }

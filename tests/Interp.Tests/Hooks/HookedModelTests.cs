@@ -123,4 +123,57 @@ public class HookedModelTests
         Assert.Contains("[N,3,H,W]", e.Message);
         Assert.Contains("unsqueeze(0)", e.Message);
     }
+
+    [Fact]
+    public void Stopping_early_gives_the_same_activations_and_runs_no_later_layer()
+    {
+        using var model = Tiny();
+        using var image = Image();
+        int headCalls = 0;
+        using (model.Hook("head", _ => { headCalls++; return null; }))
+        {
+            using var cache = model.RunWithCache(image, ["conv", "relu"], stopEarly: true);
+            Assert.Equal(new float[] { 1, 4, 2, 5, 0, 0, 1, 0 }, cache["relu"].data<float>().ToArray());
+            Assert.Equal(new float[] { 1, 4, 2, 5, 0, -1, 1, 0 }, cache["conv"].data<float>().ToArray());
+            Assert.Equal(0, headCalls);
+            Assert.Equal("relu", cache.StoppedAfter);
+            var e = Assert.Throws<InvalidOperationException>(() => cache.Output);
+            Assert.Contains("stopped after 'relu'", e.Message);
+            Assert.Contains("stopEarly: false", e.Message);
+            Assert.Equal(1, model.ActiveHookCount); // only the counting hook is left
+            using var full = model.RunWithCache(image, ["relu"]);
+            Assert.Equal(1, headCalls);
+            Assert.Null(full.StoppedAfter);
+            Assert.Equal(3.25f, full.Output.item<float>());
+        }
+        // The model still runs normally afterwards.
+        using var after = model.Forward(image);
+        Assert.Equal(3.25f, after.item<float>());
+    }
+
+    [Fact]
+    public void An_image_in_0_to_255_is_warned_about_once()
+    {
+        using var model = Tiny();
+        var given = new List<string>();
+        var sink = Interp.Runtime.Warnings.Sink;
+        Interp.Runtime.Warnings.Reset();
+        Interp.Runtime.Warnings.Sink = given.Add;
+        try
+        {
+            using var unit = full([1, 3, 2, 2], 0.9f);
+            using var bytes = full([1, 3, 2, 2], 200f);
+            using (model.Forward(unit)) { }
+            Assert.Empty(given);
+            using (model.Forward(bytes)) { }
+            using (model.Forward(bytes)) { }
+            var w = Assert.Single(given);
+            Assert.Contains("values up to 200", w);
+            Assert.Contains("Divide it by 255", w);
+        }
+        finally
+        {
+            Interp.Runtime.Warnings.Sink = sink;
+        }
+    }
 }

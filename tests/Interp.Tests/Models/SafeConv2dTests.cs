@@ -49,9 +49,30 @@ public class SafeConv2dTests(ITestOutputHelper output)
                             double Err(Tensor y) => (y.to(float64) - reference).abs().max().item<double>() / reference.abs().max().item<double>();
                             total++;
                             if (Err(conv.call(x)) > 1e-5) wrong.Add($"k{k} cin{cin} n{n} s{s} stride{stride} pad{pad}");
+                            // The padded path itself, forced, so that it is proven right on every CPU, also
+                            // those where SafeConv2d never takes it.
+                            if (Err(SafeConv2d.PaddedConv2d(x, p[0], p[1], stride, pad)) > 1e-5) wrong.Add($"padded path: k{k} cin{cin} n{n} s{s} stride{stride} pad{pad}");
                             if (Err(nn.functional.conv2d(x, p[0], p[1], strides: [stride, stride], padding: [pad, pad])) > 1e-5) rawWrong++;
                         }
+        output.WriteLine($"CPU: {Interp.Runtime.CpuInfo.Current.Summary}");
         output.WriteLine($"raw libtorch convolution wrong in {rawWrong} of {total} shapes; SafeConv2d wrong in {wrong.Count}");
+        output.WriteLine(SafeConv2d.SelfTest.ToString());
         Assert.Empty(wrong);
+        // The self-test decides: a CPU with wrong raw results in the grid must have been caught by it.
+        if (rawWrong > 0) Assert.True(SafeConv2d.SelfTest.Faulty, "the grid found wrong convolutions that the self-test missed");
+    }
+
+    [Fact]
+    public void The_padded_path_is_taken_exactly_for_affected_shapes_on_a_cpu_whose_self_test_failed()
+    {
+        using var x24 = zeros(1, 24, 14, 14);
+        using var x32 = zeros(1, 32, 14, 14);
+        Assert.True(SafeConv2d.IsAffectedShape(24, 5, 2, x24));
+        Assert.False(SafeConv2d.IsAffectedShape(32, 5, 2, x32));
+        Assert.False(SafeConv2d.IsAffectedShape(24, 1, 0, x24));
+        Assert.Equal(SafeConv2d.SelfTest.Faulty, SafeConv2d.NeedsChannelPadding(24, 5, 2, x24));
+        Assert.False(SafeConv2d.NeedsChannelPadding(32, 5, 2, x32));
+        Assert.Equal(ConvolutionSelfTest.Cases.Count, SafeConv2d.SelfTest.Shapes.Count);
+        output.WriteLine(SafeConv2d.SelfTest.ToString());
     }
 }

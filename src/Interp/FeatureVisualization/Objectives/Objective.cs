@@ -6,21 +6,40 @@ using static TorchSharp.torch;
 namespace Interp.FeatureVisualization.Objectives;
 
 /// <summary>
-/// Something to maximize, evaluated per image of the batch (a vector [N]); the render loop maximizes
-/// its sum. Objectives have readable descriptions, compose with <c>+ − *</c> (by scalars and by each
-/// other) and serialize to JSON and back. Build them with <see cref="Objectives"/>.
+/// Something to maximize. Objectives have readable descriptions, compose with <c>+ − *</c> (by scalars
+/// and by each other) and serialize to JSON and back. Build them with <see cref="Objectives"/>.
 /// </summary>
+/// <remarks>
+/// <para><b>Two values, one rule.</b> <see cref="Evaluate"/> gives one value per image of the batch ([N]),
+/// for comparing images. <see cref="Total"/> is the scalar the render loop maximizes, reduced over the
+/// batch exactly as Lucid's objective of the same name is, so that a Lucid recipe with its weights keeps
+/// Lucid's balance at any batch size:</para>
+/// <list type="bullet">
+/// <item>mean over the batch: <c>channel</c>, <c>direction</c>, <c>cosine</c> (Lucid's <c>reduce_mean</c> over all axes);</item>
+/// <item>sum over the batch: <c>neuron</c> (Lucid returns a vector, which TensorFlow's gradient sums), <c>L1</c>,
+/// <c>TV</c>, <c>blur</c>, <c>diversity</c> (Σᵢ Σⱼ≠ᵢ ⟨Gᵢ, Gⱼ⟩ / N, credited 1/N to each image), <c>alignment</c>
+/// and <c>interpolate</c> (Lucid's <c>channel_interpolate</c> sums per-image means);</item>
+/// <item><c>L2</c>: one square root over the whole batch, √(ε + Σ over every image);</item>
+/// <item>an objective restricted to one image (<c>batch: b</c>): that image's value;</item>
+/// <item>a constant c: c (once, not once per image).</item>
+/// </list>
+/// <para>Composition acts on totals as Lucid's does on its scalars: (a + b).Total = a.Total + b.Total,
+/// (k·a).Total = k·a.Total, (a·b).Total = a.Total · b.Total; per image, a·b multiplies image by image.</para>
+/// </remarks>
 public sealed class Objective
 {
     readonly Func<ObjectiveContext, Tensor> _evaluate;
+    readonly Func<ObjectiveContext, Tensor> _total;
 
-    internal Objective(string description, int precedence, JsonObject spec, IReadOnlySet<string> layers, Func<ObjectiveContext, Tensor> evaluate)
+    internal Objective(string description, int precedence, JsonObject spec, IReadOnlySet<string> layers,
+        Func<ObjectiveContext, Tensor> evaluate, Func<ObjectiveContext, Tensor> total)
     {
         Description = description;
         Precedence = precedence;
         Spec = spec;
         Layers = layers;
         _evaluate = evaluate;
+        _total = total;
     }
 
     /// <summary>A readable form, e.g. <c>channel(layer3:42) − 100·diversity(layer4)</c>.</summary>
@@ -44,8 +63,14 @@ public sealed class Objective
         return v;
     }
 
-    /// <summary>The total value (sum over the batch), the quantity the render loop maximizes.</summary>
-    public Tensor Total(ObjectiveContext context) => Evaluate(context).sum();
+    /// <summary>The scalar the render loop maximizes: the batch reduced as Lucid does (see the remarks on <see cref="Objective"/>).</summary>
+    public Tensor Total(ObjectiveContext context)
+    {
+        var v = _total(context);
+        if (v.ndim != 0)
+            throw new InvalidOperationException($"Objective '{Description}' returned a total of shape [{string.Join(",", v.shape)}]; a total is a scalar.");
+        return v;
+    }
 
     /// <inheritdoc/>
     public override string ToString() => Description;
@@ -64,21 +89,21 @@ public sealed class Objective
     /// <summary>The sum of two objectives.</summary>
     public static Objective operator +(Objective a, Objective b) =>
         new($"{a.Description} + {b.Wrapped(2)}", 1, Node("add", ("left", a.Spec.DeepClone()), ("right", b.Spec.DeepClone())),
-            Union(a, b), ctx => a.Evaluate(ctx) + b.Evaluate(ctx));
+            Union(a, b), ctx => a.Evaluate(ctx) + b.Evaluate(ctx), ctx => a.Total(ctx) + b.Total(ctx));
 
     /// <summary>The difference of two objectives.</summary>
     public static Objective operator -(Objective a, Objective b) =>
         new($"{a.Description} − {b.Wrapped(2)}", 1, Node("subtract", ("left", a.Spec.DeepClone()), ("right", b.Spec.DeepClone())),
-            Union(a, b), ctx => a.Evaluate(ctx) - b.Evaluate(ctx));
+            Union(a, b), ctx => a.Evaluate(ctx) - b.Evaluate(ctx), ctx => a.Total(ctx) - b.Total(ctx));
 
-    /// <summary>The product of two objectives, image by image.</summary>
+    /// <summary>The product of two objectives: image by image in <see cref="Evaluate"/>, of the totals in <see cref="Total"/> (as Lucid).</summary>
     public static Objective operator *(Objective a, Objective b) =>
         new($"{a.Wrapped(2)}·{b.Wrapped(3)}", 2, Node("multiply", ("left", a.Spec.DeepClone()), ("right", b.Spec.DeepClone())),
-            Union(a, b), ctx => a.Evaluate(ctx) * b.Evaluate(ctx));
+            Union(a, b), ctx => a.Evaluate(ctx) * b.Evaluate(ctx), ctx => a.Total(ctx) * b.Total(ctx));
 
     /// <summary>An objective scaled by a number.</summary>
     public static Objective operator *(double k, Objective a) =>
-        new($"{Num(k)}·{a.Wrapped(3)}", 2, Node("scale", ("factor", k), ("of", a.Spec.DeepClone())), a.Layers, ctx => a.Evaluate(ctx) * k);
+        new($"{Num(k)}·{a.Wrapped(3)}", 2, Node("scale", ("factor", k), ("of", a.Spec.DeepClone())), a.Layers, ctx => a.Evaluate(ctx) * k, ctx => a.Total(ctx) * k);
 
     /// <summary>An objective scaled by a number.</summary>
     public static Objective operator *(Objective a, double k) => k * a;
@@ -89,7 +114,7 @@ public sealed class Objective
 
     /// <summary>The negated objective.</summary>
     public static Objective operator -(Objective a) =>
-        new($"−{a.Wrapped(3)}", 2, Node("scale", ("factor", -1.0), ("of", a.Spec.DeepClone())), a.Layers, ctx => -a.Evaluate(ctx));
+        new($"−{a.Wrapped(3)}", 2, Node("scale", ("factor", -1.0), ("of", a.Spec.DeepClone())), a.Layers, ctx => -a.Evaluate(ctx), ctx => -a.Total(ctx));
 
     /// <summary>An objective plus a constant.</summary>
     public static Objective operator +(Objective a, double c) => a + Constant(c);
@@ -102,7 +127,8 @@ public sealed class Objective
 
     /// <summary>The constant objective <paramref name="c"/> for every image.</summary>
     public static Objective Constant(double c) =>
-        new(Num(c), 3, Node("constant", ("value", c)), new HashSet<string>(), ctx => full([ctx.Batch], c, dtype: ctx.Input.dtype, device: ctx.Input.device));
+        new(Num(c), 3, Node("constant", ("value", c)), new HashSet<string>(),
+            ctx => full([ctx.Batch], c, dtype: ctx.Input.dtype, device: ctx.Input.device), ctx => tensor(c, dtype: ctx.Input.dtype, device: ctx.Input.device));
 
     static HashSet<string> Union(Objective a, Objective b) => [.. a.Layers, .. b.Layers];
 

@@ -6,8 +6,9 @@ using static TorchSharp.torch;
 namespace Interp.FeatureVisualization.Objectives;
 
 /// <summary>
-/// The objectives of Lucid's <c>optvis.objectives</c>, as values that compose. Each returns one value
-/// per image. "Batch" variants apply to one image of the batch only (the others get 0).
+/// The objectives of Lucid's <c>optvis.objectives</c>, as values that compose. Each gives one value per
+/// image and a total reduced over the batch as Lucid reduces it (the rule: <see cref="Objective"/>'s
+/// remarks). "Batch" variants apply to one image of the batch only (the others get 0).
 /// </summary>
 public static class Objectives
 {
@@ -20,7 +21,11 @@ public static class Objectives
 
     static string Num(double v) => v.ToString("G6", CultureInfo.InvariantCulture);
 
-    static Objective Atom(string description, JsonObject spec, IEnumerable<string> layers, Func<ObjectiveContext, Tensor> evaluate, int? batch)
+    /// <summary>How an atom's per-image values become its total (Lucid's reduction for that objective).</summary>
+    enum Reduction { Sum, Mean }
+
+    static Objective Atom(string description, JsonObject spec, IEnumerable<string> layers, Func<ObjectiveContext, Tensor> evaluate, int? batch,
+        Reduction reduction, Func<ObjectiveContext, Tensor>? total = null)
     {
         if (batch is { } b)
         {
@@ -28,16 +33,20 @@ public static class Objectives
             spec["batch"] = b;
             description = description.TrimEnd(')') + $", batch {b})";
             var inner = evaluate;
+            Tensor Check(ObjectiveContext ctx) => b < ctx.Batch ? inner(ctx)
+                : throw new ArgumentOutOfRangeException(nameof(batch), $"'{description}' targets image {b} but the batch has images 0..{ctx.Batch - 1}.");
             evaluate = ctx =>
             {
-                if (b >= ctx.Batch) throw new ArgumentOutOfRangeException(nameof(batch), $"'{description}' targets image {b} but the batch has images 0..{ctx.Batch - 1}.");
-                var v = inner(ctx);
+                var v = Check(ctx);
                 var mask = zeros([ctx.Batch], dtype: v.dtype, device: v.device);
                 mask[b] = 1;
                 return v * mask;
             };
+            // Lucid's batch variants evaluate the objective on image b alone: its value is the total.
+            return new Objective(description, 3, spec, new HashSet<string>(layers), evaluate, ctx => Check(ctx)[b]);
         }
-        return new Objective(description, 3, spec, new HashSet<string>(layers), evaluate);
+        total ??= reduction == Reduction.Mean ? ctx => evaluate(ctx).mean() : ctx => evaluate(ctx).sum();
+        return new Objective(description, 3, spec, new HashSet<string>(layers), evaluate, total);
     }
 
     static Tensor Channels(Tensor act, Unit unit)
@@ -58,7 +67,7 @@ public static class Objectives
             if (ch.ndim != 3) throw new ArgumentException($"neuron({unit}) needs a spatial layer [N,C,H,W]; use channel() for [N,C] outputs.");
             var (y, x) = unit.Position is { } p ? (p.Y, p.X) : ((int)(ch.shape[1] / 2), (int)(ch.shape[2] / 2));
             return ch.select(1, y).select(1, x);
-        }, batch);
+        }, batch, Reduction.Sum);
 
     /// <summary>A whole channel: its mean over all spatial positions.</summary>
     public static Objective Channel(Unit unit, int? batch = null) =>
@@ -66,7 +75,7 @@ public static class Objectives
         {
             var ch = Channels(ctx[unit.Layer], unit);
             return ch.ndim == 1 ? ch : ch.flatten(1).mean([1]);
-        }, batch);
+        }, batch, Reduction.Mean);
 
     /// <summary>
     /// Lucid's direction objective: the dot product of the activation vector (over channels) with
@@ -74,15 +83,26 @@ public static class Objectives
     /// averaged over positions.
     /// </summary>
     public static Objective Direction(string layer, float[] direction, double cossimPow = 0, int? batch = null) =>
-        Atom($"direction({layer}, {direction.Length}-d{(cossimPow != 0 ? $", cos^{Num(cossimPow)}" : "")})",
+        Atom($"direction({layer}, {RequireDirection(direction).Length}-d{(cossimPow != 0 ? $", cos^{Num(cossimPow)}" : "")})",
             Spec("direction", ("layer", layer), ("vector", new JsonArray(direction.Select(v => (JsonNode?)v).ToArray())), ("cossim_pow", cossimPow)),
-            [layer], ctx => DotCos(ctx[layer], direction, cossimPow, cosineOnly: false), batch);
+            [layer], ctx => DotCos(ctx[layer], direction, cossimPow, cosineOnly: false), batch, Reduction.Mean);
 
     /// <summary>The plain cosine similarity between the activation vector and <paramref name="direction"/>, averaged over positions.</summary>
     public static Objective DirectionCosine(string layer, float[] direction, int? batch = null) =>
-        Atom($"cosine({layer}, {direction.Length}-d)",
+        Atom($"cosine({layer}, {RequireDirection(direction).Length}-d)",
             Spec("direction_cosine", ("layer", layer), ("vector", new JsonArray(direction.Select(v => (JsonNode?)v).ToArray()))),
-            [layer], ctx => DotCos(ctx[layer], direction, 0, cosineOnly: true), batch);
+            [layer], ctx => DotCos(ctx[layer], direction, 0, cosineOnly: true), batch, Reduction.Mean);
+
+    static float[] RequireDirection(float[] direction)
+    {
+        ArgumentNullException.ThrowIfNull(direction);
+        if (direction.Length == 0) throw new ArgumentException("The direction vector is empty; give one component per channel of the layer.", nameof(direction));
+        if (direction.Any(v => !float.IsFinite(v)))
+            throw new ArgumentException($"The direction vector has a non-finite component at index {Array.FindIndex(direction, v => !float.IsFinite(v))}.", nameof(direction));
+        if (direction.All(v => v == 0))
+            throw new ArgumentException($"The direction vector is all zeros ({direction.Length} components), so every image would score 0; give a non-zero vector, e.g. a one-hot vector for a single channel.", nameof(direction));
+        return direction;
+    }
 
     static Tensor DotCos(Tensor act, float[] direction, double cossimPow, bool cosineOnly)
     {
@@ -114,7 +134,7 @@ public static class Objectives
             var sims = grams.matmul(grams.t());                          // [N, N]
             var offDiagonal = sims.sum(1) - sims.diagonal();
             return offDiagonal / n;
-        }, null);
+        }, null, Reduction.Sum);
 
     /// <summary>
     /// Lucid's alignment penalty: mean squared difference of <paramref name="layer"/> between images
@@ -136,29 +156,37 @@ public static class Objectives
                     result = result - onehot * diff;
                 }
             return result;
-        }, null);
+        }, null, Reduction.Sum);
 
     /// <summary>
     /// Interpolates between two objectives across the batch: image i of N maximizes
     /// (1 − i/(N−1))·<paramref name="from"/> + i/(N−1)·<paramref name="to"/>.
     /// </summary>
-    public static Objective Interpolate(Objective from, Objective to) =>
-        new($"interpolate({from}, {to})", 3, Spec("interpolate", ("from", from.Spec.DeepClone()), ("to", to.Spec.DeepClone())),
-            new HashSet<string>([.. from.Layers, .. to.Layers]), ctx =>
-            {
-                long n = ctx.Batch;
-                var w = n == 1 ? zeros([1], dtype: ctx.Input.dtype) : linspace(0, 1, n, dtype: ctx.Input.dtype);
-                w = w.to(ctx.Input.device);
-                return (1 - w) * from.Evaluate(ctx) + w * to.Evaluate(ctx);
-            });
+    public static Objective Interpolate(Objective from, Objective to)
+    {
+        Tensor Evaluate(ObjectiveContext ctx)
+        {
+            long n = ctx.Batch;
+            var w = n == 1 ? zeros([1], dtype: ctx.Input.dtype) : linspace(0, 1, n, dtype: ctx.Input.dtype);
+            w = w.to(ctx.Input.device);
+            return (1 - w) * from.Evaluate(ctx) + w * to.Evaluate(ctx);
+        }
+        return new($"interpolate({from}, {to})", 3, Spec("interpolate", ("from", from.Spec.DeepClone()), ("to", to.Spec.DeepClone())),
+            new HashSet<string>([.. from.Layers, .. to.Layers]), Evaluate, ctx => Evaluate(ctx).sum());
+    }
 
     /// <summary>Σ|x − <paramref name="constant"/>| over <paramref name="layer"/> (default: the image). Subtract it to penalize.</summary>
     public static Objective L1(string layer = ObjectiveContext.InputLayer, double constant = 0, int? batch = null) =>
-        Atom($"L1({layer})", Spec("l1", ("layer", layer), ("constant", constant)), [layer], ctx => (ctx[layer] - constant).abs().flatten(1).sum(1), batch);
+        Atom($"L1({layer})", Spec("l1", ("layer", layer), ("constant", constant)), [layer], ctx => (ctx[layer] - constant).abs().flatten(1).sum(1), batch, Reduction.Sum);
 
-    /// <summary>sqrt(ε + Σ(x − <paramref name="constant"/>)²) over <paramref name="layer"/>, ε = 1e-6 (Lucid's L2). Subtract it to penalize.</summary>
+    /// <summary>
+    /// Lucid's L2: sqrt(ε + Σ(x − <paramref name="constant"/>)²) over <paramref name="layer"/>, ε = 1e-6, per image;
+    /// its total takes one square root over the whole batch, as Lucid does. Subtract it to penalize.
+    /// </summary>
     public static Objective L2(string layer = ObjectiveContext.InputLayer, double constant = 0, int? batch = null) =>
-        Atom($"L2({layer})", Spec("l2", ("layer", layer), ("constant", constant)), [layer], ctx => ((ctx[layer] - constant).pow(2).flatten(1).sum(1) + 1e-6).sqrt(), batch);
+        Atom($"L2({layer})", Spec("l2", ("layer", layer), ("constant", constant)), [layer],
+            ctx => ((ctx[layer] - constant).pow(2).flatten(1).sum(1) + 1e-6).sqrt(), batch, Reduction.Sum,
+            total: ctx => ((ctx[layer] - constant).pow(2).sum() + 1e-6).sqrt());
 
     /// <summary>Total variation: Σ|x[y+1,x] − x[y,x]| + Σ|x[y,x+1] − x[y,x]| (TensorFlow's definition). Subtract it to penalize.</summary>
     public static Objective TotalVariation(string layer = ObjectiveContext.InputLayer, int? batch = null) =>
@@ -168,20 +196,33 @@ public static class Objectives
             var dy = (x[.., .., 1.., ..] - x[.., .., ..^1, ..]).abs().flatten(1).sum(1);
             var dx = (x[.., .., .., 1..] - x[.., .., .., ..^1]).abs().flatten(1).sum(1);
             return dy + dx;
-        }, batch);
+        }, batch, Reduction.Sum);
 
     /// <summary>
-    /// Lucid's blur term: ½Σ(x − stop_gradient(blur(x)))² with a 3×3 [1,2,1]⊗[1,2,1]/16 blur (zero
-    /// padding). Subtracting it pulls the image towards its blurred self each step.
+    /// Lucid's <c>blur_input_each_step</c>: ½Σ(x − stop_gradient(blur(x)))², where blur is Lucid's
+    /// <c>_tf_blur</c>: each channel convolved with a 3×3 kernel of 0.5 with 1 at the centre (zero padding),
+    /// divided by the same convolution of ones, so borders are averaged over the pixels that exist.
+    /// Subtracting it pulls the image towards its blurred self each step.
     /// </summary>
     public static Objective Blur(int? batch = null) =>
         Atom("blur(input)", Spec("blur"), [ObjectiveContext.InputLayer], ctx =>
         {
             var x = ctx.Input;
-            using var kernel = tensor(new float[] { 1, 2, 1, 2, 4, 2, 1, 2, 1 }, [1, 1, 3, 3], dtype: x.dtype, device: x.device) / 16f;
-            var blurred = nn.functional.conv2d(x.detach(), kernel.expand(x.shape[1], 1, 3, 3), padding: [1, 1], groups: x.shape[1]);
+            var blurred = LucidBlur(x.detach());
             return 0.5 * (x - blurred).pow(2).flatten(1).sum(1);
-        }, batch);
+        }, batch, Reduction.Sum);
+
+    /// <summary>Lucid's <c>_tf_blur</c> with w = 3 on [N, C, H, W] (see <see cref="Blur"/>).</summary>
+    public static Tensor LucidBlur(Tensor x)
+    {
+        using var scope = NewDisposeScope();
+        var kernel = full([1, 1, 3, 3], 0.5, dtype: x.dtype, device: x.device);
+        kernel[0, 0, 1, 1] = tensor(1.0, dtype: x.dtype, device: x.device);
+        var k = kernel.expand(x.shape[1], 1, 3, 3);
+        var num = nn.functional.conv2d(x, k, padding: [1, 1], groups: x.shape[1]);
+        var den = nn.functional.conv2d(ones_like(x), k, padding: [1, 1], groups: x.shape[1]);
+        return (num / den).MoveToOuterDisposeScope();
+    }
 
     /// <summary>Parses Lucid's shorthand <c>"layer:n"</c> as <see cref="Channel"/>.</summary>
     public static Objective Parse(string shorthand) => Channel(Unit.Parse(shorthand));

@@ -32,11 +32,8 @@ public sealed class FourierImage : ImageParameterization
         Batch = batch; Height = height; Width = width;
         _decorrelate = decorrelate; _decay = decay; _sd = sd; _sharedFactor = sharedFactor;
         var dev = device ?? CPU;
-        var freqs = Frequencies(height, width);
-        _fftWidth = 2 * (freqs.shape[1] - 1);
-        using (var floor = freqs.clamp_min(1.0 / Math.Max(width, height)))
-            _scale = (floor.pow(-decay) * Math.Sqrt((double)width * height)).to(float32).to(dev);
-        freqs.Dispose();
+        _scale = Scale(height, width, decay, dev);
+        _fftWidth = 2 * (_scale.shape[1] - 1);
         using var init = randn([batch, 3, height, _scale.shape[1], 2], generator: generator) * sd;
         _spectrum = new Parameter(init.to(dev), requires_grad: true);
         if (sharedFactor > 0)
@@ -80,9 +77,16 @@ public sealed class FourierImage : ImageParameterization
     public static Tensor SpectrumToImage(Tensor complexSpectrum, int height, int width, double decay)
     {
         using var scope = NewDisposeScope();
+        return Irfft(complexSpectrum * Scale(height, width, decay, complexSpectrum.device), height, width).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Lucid's per-coefficient scale, 1 / max(f, 1/max(w,h))^decay · sqrt(w·h), as float32 [H, W/2+1 (+1 for odd W)].</summary>
+    public static Tensor Scale(int height, int width, double decay, Device? device = null)
+    {
+        using var scope = NewDisposeScope();
         var freqs = Frequencies(height, width);
-        var scale = (freqs.clamp_min(1.0 / Math.Max(width, height)).pow(-decay) * Math.Sqrt((double)width * height)).to(float32).to(complexSpectrum.device);
-        return Irfft(complexSpectrum * scale, height, width).MoveToOuterDisposeScope();
+        var scale = freqs.clamp_min(1.0 / Math.Max(width, height)).pow(-decay) * Math.Sqrt((double)width * height);
+        return scale.to(float32).to(device ?? CPU).MoveToOuterDisposeScope();
     }
 
     static Tensor Irfft(Tensor scaledSpectrum, int height, int width)

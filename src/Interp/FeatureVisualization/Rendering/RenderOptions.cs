@@ -21,14 +21,25 @@ public sealed record RenderOptions
     public int Batch { get; init; } = 1;
     /// <summary>Makes the parameterization; default: decorrelated Fourier image.</summary>
     public Func<RenderOptions, Generator, ImageParameterization>? Parameterization { get; init; }
-    /// <summary>Transforms applied each step before the model (then resized to the model's input size).</summary>
+    /// <summary>Transforms applied each step before the model (see <see cref="InputResize"/> for the size the model sees).</summary>
     public ITransform Transforms { get; init; } = TransformStack.Standard;
-    /// <summary>Steps during which ReLU gradients are redirected (Lucid: 16; 0 disables).</summary>
-    public int RedirectReluSteps { get; init; } = 16;
-    /// <summary>Resize transformed images to the model's input size (as Lucent does).</summary>
-    public bool ResizeToModelInput { get; init; } = true;
-    /// <summary>The number format of the model during the render.</summary>
+    /// <summary>
+    /// Steps during which ReLU gradients are redirected (0 disables). Lucid redirects while its global step
+    /// (0 at the first update) is at most 16, that is during the first 17 steps; the default is the same.
+    /// </summary>
+    public int RedirectReluSteps { get; init; } = 17;
+    /// <summary>How the image is brought to a size the model takes; default: as Lucid, not at all.</summary>
+    public ModelInputResize InputResize { get; init; } = ModelInputResize.None;
+    /// <summary>
+    /// The number format the render expects the model in (<see cref="Precision.Auto"/>: whatever the model is).
+    /// bfloat16 on a CPU without native support gives a warning: it is slower there.
+    /// </summary>
     public Precision Precision { get; init; } = Precision.Float32;
+    /// <summary>
+    /// Stop each forward pass at the deepest layer the objective reads (default). The result is the same,
+    /// bit for bit; false runs the whole model every step, for comparison in benchmarks.
+    /// </summary>
+    public bool StopAtDeepestLayer { get; init; } = true;
     /// <summary>Receives progress after every step.</summary>
     public IProgress<RenderProgress>? Progress { get; init; }
     /// <summary>Stops the render between steps.</summary>

@@ -2,7 +2,10 @@ using System.Text.Json;
 
 namespace Interp.FeatureVisualization.Rendering;
 
-/// <summary>Everything needed to say how an image was made, saved beside it as JSON.</summary>
+/// <summary>
+/// Everything needed to say how an image was made, saved beside it as JSON. Bitwise reproduction needs
+/// the same thread count and, since CPUs round differently, the same kind of <see cref="Cpu"/>.
+/// </summary>
 public sealed record RenderProvenance(
     string Objective,
     string ObjectiveJson,
@@ -15,6 +18,7 @@ public sealed record RenderProvenance(
     string Model,
     string Precision,
     int Threads,
+    string Cpu,
     string LibraryVersion)
 {
     /// <summary>Indented JSON.</summary>
