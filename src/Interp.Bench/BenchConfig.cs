@@ -54,6 +54,61 @@ public static class BenchConfig
             full is { } f ? Math.Round(f, 2) : null, full is { } g ? Math.Round(g / step, 3) : null, Math.Round(PeakMb(), 1), Math.Round(history, 4));
     }
 
+    /// <summary>
+    /// Where a render step's time goes: the render loop's phases timed one by one (median over
+    /// <paramref name="steps"/> steps after a warm-up), next to a bare forward + backward to the same layer.
+    /// </summary>
+    public static object Profile(string layer, int batch, int threads, int steps, ModelInputResize resize)
+    {
+        set_num_threads(threads);
+        using var model = ModelZoo.Load("resnet18");
+        var objective = Objectives.Channel($"{layer}:42");
+        var options = new RenderOptions { Size = 128, Batch = batch, Seed = 0, InputResize = resize };
+        using var generator = new Generator().manual_seed(0);
+        using var param = new Interp.FeatureVisualization.Parameterizations.FourierImage(batch, 128, 128, generator);
+        var transforms = Renderer.ModelTransforms(options, 128, 128, model.Input.Size);
+        using var optimizer = optim.Adam(param.Parameters, lr: 0.05);
+        using var frozen = model.FreezeWeights();
+        var phases = new[] { "image", "transforms", "forward", "objective", "backward", "optimizer", "dispose" };
+        var times = phases.ToDictionary(p => p, _ => new List<double>());
+        var bare = new List<double>();
+        for (int i = 0; i < steps + 5; i++)
+        {
+            var sw = Stopwatch.StartNew();
+            double Lap() { var t = sw.Elapsed.TotalMilliseconds; sw.Restart(); return t; }
+            var lap = new double[phases.Length];
+            long side;
+            using (var scope = NewDisposeScope())
+            {
+                optimizer.zero_grad();
+                var image = param.Image(); lap[0] = Lap();
+                var input = transforms.Apply(image, generator); lap[1] = Lap();
+                side = input.shape[2];
+                using var cache = model.RunWithCache(input, [layer], detach: false, stopEarly: true); lap[2] = Lap();
+                var total = objective.Total(ObjectiveContext.FromCache(cache, image)); total.item<float>(); lap[3] = Lap();
+                (-total).backward(); lap[4] = Lap();
+                optimizer.step(); lap[5] = Lap();
+            }
+            lap[6] = Lap();
+            // The same network work alone, at the size this step fed it.
+            using (var scope = NewDisposeScope())
+            {
+                var x = rand([batch, 3, side, side]).requires_grad_();
+                sw.Restart();
+                using var cache = model.RunWithCache(x, [layer], detach: false, stopEarly: true);
+                cache[layer][.., 42].mean().backward();
+                if (i >= 5) bare.Add(sw.Elapsed.TotalMilliseconds);
+            }
+            if (i >= 5) for (int k = 0; k < phases.Length; k++) times[phases[k]].Add(lap[k]);
+        }
+        var medians = phases.ToDictionary(p => p, p => Math.Round(Median(times[p]), 2));
+        return new
+        {
+            cpu = CpuInfo.Current.Model, layer, batch, threads, input_resize = resize.ToString(), phases_ms = medians,
+            step_ms = Math.Round(medians.Values.Sum(), 2), bare_fwd_bwd_ms = Math.Round(Median(bare), 2),
+        };
+    }
+
     /// <summary>Median step time after the ReLU-redirection steps and two more.</summary>
     static (double Ms, double Objective) StepMs(Interp.Hooks.HookedModel model, Objective objective, RenderOptions options, int steps)
     {

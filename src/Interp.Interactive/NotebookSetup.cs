@@ -31,6 +31,8 @@ public static class NotebookSetup
         int n = threads
             ?? (int.TryParse(Environment.GetEnvironmentVariable(ThreadsVariable), out var t) && t > 0 ? t : Environment.ProcessorCount);
         TorchSharp.torch.set_num_threads(n);
+        // A library warning (e.g. bfloat16 on a CPU that emulates it) is advice, not an error: show it as output.
+        Warnings.Sink = message => Console.WriteLine("⚠ " + message);
         NotebookFormatters.Register();
         return EnvironmentReport.Collect();
     }

@@ -95,17 +95,7 @@ public class HookedModel : IDisposable
     /// Registers a forward hook on <paramref name="layer"/>. <paramref name="hook"/> sees the output;
     /// returning a tensor replaces it (edit), returning null leaves it (read). Dispose the handle to remove it.
     /// </summary>
-    public HookHandle Hook(string layer, Func<Tensor, Tensor?> hook)
-    {
-        RequireLayer(layer);
-        var remover = _layers[layer].register_forward_hook((_, _, output) => hook(output)!);
-        Interlocked.Increment(ref _activeHooks);
-        return new HookHandle(() =>
-        {
-            remover.remove();
-            Interlocked.Decrement(ref _activeHooks);
-        });
-    }
+    public HookHandle Hook(string layer, Func<Tensor, Tensor?> hook) => HookInputOutput(layer, (_, output) => hook(output));
 
     /// <summary>
     /// Registers a forward hook that sees the layer's input and output (for the renderer's ReLU gradient

@@ -64,6 +64,27 @@ public sealed class Chart
         return new Chart(chart, title, [], y);
     }
 
+    /// <summary>
+    /// Several named lines on one chart, optionally on logarithmic axes (a log–log plot shows a power law as
+    /// a straight line). <see cref="Data"/> holds every series' y values, one series after another.
+    /// </summary>
+    public static Chart Lines(IReadOnlyList<(string Name, IReadOnlyList<double> X, IReadOnlyList<double> Y)> series, string title,
+        string xTitle = "", string yTitle = "", bool logX = false, bool logY = false)
+    {
+        if (series.Count == 0) throw new ArgumentException("Give at least one series.", nameof(series));
+        foreach (var (name, x, y) in series)
+            if (x.Count != y.Count) throw new ArgumentException($"Series '{name}' has {x.Count} x values but {y.Count} y values.");
+        var chart = XPlot.Plotly.Chart.Plot(series.Select(s => new Scatter { x = s.X, y = s.Y, mode = "lines+markers", name = s.Name }));
+        chart.WithLayout(new Layout.Layout
+        {
+            title = title,
+            xaxis = new Xaxis { title = xTitle, type = logX ? "log" : "linear" },
+            yaxis = new Yaxis { title = yTitle, type = logY ? "log" : "linear" },
+        });
+        chart.WithSize(720, 400);
+        return new Chart(chart, title, series.Select(s => s.Name).ToList(), series.SelectMany(s => s.Y).ToList());
+    }
+
     static void Style(PlotlyChart chart, string title, string xTitle, string yTitle)
     {
         chart.WithTitle(title);

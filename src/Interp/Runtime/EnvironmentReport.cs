@@ -6,6 +6,7 @@ namespace Interp.Runtime;
 /// <summary>What a notebook runs on: the facts a learner or instructor checks first.</summary>
 public sealed record EnvironmentReport(
     string OperatingSystem,
+    string Cpu,
     string DotNet,
     string TorchSharp,
     int Threads,
@@ -19,6 +20,7 @@ public sealed record EnvironmentReport(
         var load = TorchRuntime.EnsureLoaded();
         return new(
             RuntimeInformation.OSDescription,
+            CpuInfo.Current.Summary,
             RuntimeInformation.FrameworkDescription,
             typeof(global::TorchSharp.torch).Assembly.GetName().Version?.ToString() ?? "?",
             global::TorchSharp.torch.get_num_threads(),
@@ -29,5 +31,5 @@ public sealed record EnvironmentReport(
 
     /// <summary>A multi-line plain-text form.</summary>
     public override string ToString() =>
-        $"OS: {OperatingSystem}\n.NET: {DotNet}\nTorchSharp: {TorchSharp}\nThreads: {Threads} of {Cores} cores\nNative loading: {NativeLoading}\nModels:\n  " + string.Join("\n  ", Models);
+        $"OS: {OperatingSystem}\nCPU: {Cpu}\n.NET: {DotNet}\nTorchSharp: {TorchSharp}\nThreads: {Threads} of {Cores} cores\nNative loading: {NativeLoading}\nModels:\n  " + string.Join("\n  ", Models);
 }

@@ -88,45 +88,37 @@ public class TransformTests
         Assert.True((rotated - expected).abs().max().item<float>() < 1e-5f);
     }
 
-    [Fact]
-    public void Rotation_matches_a_reference_bilinear_rotation_about_the_centre()
+    /// <summary>
+    /// Checks a rotation of a random 9×11 image against <paramref name="sample"/>(input plane, y, x) at the
+    /// point each output pixel comes from: output (x, y) on screen (y down) samples the input rotated back.
+    /// </summary>
+    static void AssertRotation(double degrees, bool bilinear, Func<float[,], double, double, float> sample, float tolerance)
     {
         using var img = rand([1, 1, 9, 11], generator: new Generator().manual_seed(2));
-        const double deg = 17;
-        using var rotated = RandomRotate.Rotate(img, deg, bilinear: true);
+        using var rotated = RandomRotate.Rotate(img, degrees, bilinear);
         var p = Plane(img, 0);
         var got = Plane(rotated, 0);
-        double a = deg * Math.PI / 180, cy = (9 - 1) / 2.0, cx = (11 - 1) / 2.0;
+        double a = degrees * Math.PI / 180, cy = (9 - 1) / 2.0, cx = (11 - 1) / 2.0;
         for (int y = 0; y < 9; y++)
             for (int x = 0; x < 11; x++)
             {
-                // Output (x, y) on screen (y down) samples the input rotated back by the angle.
                 double dx = x - cx, dy = y - cy;
                 double sx = Math.Cos(a) * dx - Math.Sin(a) * dy + cx;
                 double sy = Math.Sin(a) * dx + Math.Cos(a) * dy + cy;
-                Assert.True(Math.Abs(Sample(p, sy, sx) - got[y, x]) < 1e-5, $"({y},{x}): reference {Sample(p, sy, sx)} vs {got[y, x]}");
+                float expected = sample(p, sy, sx);
+                Assert.True(Math.Abs(expected - got[y, x]) <= tolerance, $"({y},{x}): reference {expected} vs {got[y, x]}");
             }
     }
 
     [Fact]
-    public void Rotation_by_default_samples_the_nearest_pixel_as_lucids()
+    public void Rotation_matches_a_reference_bilinear_rotation_about_the_centre() => AssertRotation(17, bilinear: true, Sample, 1e-5f);
+
+    [Fact]
+    public void Rotation_by_default_samples_the_nearest_pixel_as_lucids() => AssertRotation(-8, bilinear: false, (p, y, x) =>
     {
-        using var img = rand([1, 1, 9, 11], generator: new Generator().manual_seed(3));
-        const double deg = -8;
-        using var rotated = RandomRotate.Rotate(img, deg);
-        var p = Plane(img, 0);
-        var got = Plane(rotated, 0);
-        double a = deg * Math.PI / 180, cy = (9 - 1) / 2.0, cx = (11 - 1) / 2.0;
-        for (int y = 0; y < 9; y++)
-            for (int x = 0; x < 11; x++)
-            {
-                double dx = x - cx, dy = y - cy;
-                int sx = (int)Math.Round(Math.Cos(a) * dx - Math.Sin(a) * dy + cx, MidpointRounding.ToEven);
-                int sy = (int)Math.Round(Math.Sin(a) * dx + Math.Cos(a) * dy + cy, MidpointRounding.ToEven);
-                float expected = sy >= 0 && sy < 9 && sx >= 0 && sx < 11 ? p[sy, sx] : 0;
-                Assert.Equal(expected, got[y, x]);
-            }
-    }
+        int sy = (int)Math.Round(y, MidpointRounding.ToEven), sx = (int)Math.Round(x, MidpointRounding.ToEven);
+        return sy >= 0 && sy < p.GetLength(0) && sx >= 0 && sx < p.GetLength(1) ? p[sy, sx] : 0;
+    }, 0);
 
     [Fact]
     public void The_standard_stack_is_lucids()

@@ -16,7 +16,15 @@ public sealed record Jitter(int Pixels) : ITransform
         long h = image.shape[2], w = image.shape[3];
         if (Pixels >= h || Pixels >= w) throw new ArgumentException($"Jitter of {Pixels} px needs an image larger than that; got {h}×{w}.");
         int dy = Random.Index(Pixels + 1, generator), dx = Random.Index(Pixels + 1, generator);
-        return image[.., .., TensorIndex.Slice(dy, dy + h - Pixels), TensorIndex.Slice(dx, dx + w - Pixels)];
+        return Crop(image, Pixels, dy, dx);
+    }
+
+    /// <summary>The crop jitter makes for offsets <paramref name="dy"/>, <paramref name="dx"/> in 0..<paramref name="pixels"/>: [N, C, H − d, W − d].</summary>
+    public static Tensor Crop(Tensor image, int pixels, int dy, int dx)
+    {
+        long h = image.shape[2], w = image.shape[3];
+        if (dy < 0 || dy > pixels || dx < 0 || dx > pixels) throw new ArgumentOutOfRangeException(nameof(dy), $"Offsets must lie in 0..{pixels}; got ({dy}, {dx}).");
+        return image[.., .., TensorIndex.Slice(dy, dy + h - pixels), TensorIndex.Slice(dx, dx + w - pixels)];
     }
 
     /// <inheritdoc/>
