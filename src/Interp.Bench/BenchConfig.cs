@@ -102,9 +102,37 @@ public static class BenchConfig
             if (i >= 5) for (int k = 0; k < phases.Length; k++) times[phases[k]].Add(lap[k]);
         }
         var medians = phases.ToDictionary(p => p, p => Math.Round(Median(times[p]), 2));
+        // Each piece of the image path alone, forward and backward, on this batch.
+        var pieces = new Dictionary<string, double>();
+        void Piece(string name, Func<Tensor, Tensor> f, Tensor start)
+        {
+            var t = new List<double>();
+            for (int i = 0; i < steps + 3; i++)
+            {
+                using var scope = NewDisposeScope();
+                var x = start.detach().clone().requires_grad_();
+                var sw = Stopwatch.StartNew();
+                f(x).sum().backward();
+                if (i >= 3) t.Add(sw.Elapsed.TotalMilliseconds);
+            }
+            pieces[name] = Math.Round(Median(t), 3);
+        }
+        using (var start = rand([batch, 3, 128, 128]))
+        using (var padded = rand([batch, 3, 144, 144]))
+        using (var spectrum = randn([batch, 3, 128, 65, 2]) * 0.01)
+        {
+            using var scale = Interp.FeatureVisualization.Parameterizations.FourierImage.Scale(128, 128, 1);
+            Piece("fourier irfft2", s => fft.irfft2(view_as_complex(s) * scale, s: [128, 128]), spectrum);
+            Piece("decorrelate+sigmoid", x => Interp.FeatureVisualization.Parameterizations.ColorDecorrelation.ToValidRgb(x, true), start);
+            foreach (var t in Interp.FeatureVisualization.Transforms.TransformStack.Standard.Transforms)
+            {
+                using var g = new Generator().manual_seed(1);
+                Piece(t.Description, x => t.Apply(x, g), t is Interp.FeatureVisualization.Transforms.Pad ? start : padded);
+            }
+        }
         return new
         {
-            cpu = CpuInfo.Current.Model, layer, batch, threads, input_resize = resize.ToString(), phases_ms = medians,
+            cpu = CpuInfo.Current.Model, layer, batch, threads, input_resize = resize.ToString(), phases_ms = medians, image_path_fwd_bwd_ms = pieces,
             step_ms = Math.Round(medians.Values.Sum(), 2), bare_fwd_bwd_ms = Math.Round(Median(bare), 2),
         };
     }

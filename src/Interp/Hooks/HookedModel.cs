@@ -54,9 +54,11 @@ public class HookedModel : IDisposable
     }
 
     /// <summary>Runs the model (no gradient bookkeeping unless the caller enables it).</summary>
-    public Tensor Forward(Tensor image)
+    public Tensor Forward(Tensor image) => Forward(image, checkRange: true);
+
+    Tensor Forward(Tensor image, bool checkRange)
     {
-        Input.Validate(image);
+        Input.Validate(image, checkRange);
         return Module.call(image);
     }
 
@@ -129,7 +131,7 @@ public class HookedModel : IDisposable
         var names = layers.Distinct().ToList();
         if (names.Count == 0) names = [.. _layers.Keys];
         foreach (var n in names) RequireLayer(n);
-        return Run(image, names, detach, stopEarly);
+        return Run(image, names, detach, stopEarly, checkRange: true);
     }
 
     /// <summary>
@@ -137,18 +139,18 @@ public class HookedModel : IDisposable
     /// <paramref name="layers"/> means none: the model does not run at all (objectives that read only
     /// the image). Always stops after the last requested layer.
     /// </summary>
-    internal ActivationCache RunUpTo(Tensor image, IReadOnlyCollection<string> layers, bool detach)
+    internal ActivationCache RunUpTo(Tensor image, IReadOnlyCollection<string> layers, bool detach, bool checkRange = true)
     {
         if (layers.Count == 0)
         {
-            Input.Validate(image);
+            Input.Validate(image, checkRange);
             return new ActivationCache([], output: null, stoppedAfter: "input");
         }
         foreach (var n in layers) RequireLayer(n);
-        return Run(image, [.. layers.Distinct()], detach, stopEarly: true);
+        return Run(image, [.. layers.Distinct()], detach, stopEarly: true, checkRange);
     }
 
-    ActivationCache Run(Tensor image, List<string> names, bool detach, bool stopEarly)
+    ActivationCache Run(Tensor image, List<string> names, bool detach, bool stopEarly, bool checkRange)
     {
         var acts = new Dictionary<string, Tensor>();
         var handles = new List<HookHandle>();
@@ -175,7 +177,7 @@ public class HookedModel : IDisposable
             {
                 try
                 {
-                    output = Forward(image).MoveToOuterDisposeScope();
+                    output = Forward(image, checkRange).MoveToOuterDisposeScope();
                 }
                 catch (StopForwardException) { }
             }

@@ -13,14 +13,17 @@ public sealed record InputConvention(int Size, string Description)
     /// <summary>Always 3: RGB.</summary>
     public int Channels => 3;
 
-    /// <summary>Checks that <paramref name="image"/> is an [N,3,H,W] floating-point batch.</summary>
-    public void Validate(Tensor image)
+    /// <summary>
+    /// Checks that <paramref name="image"/> is an [N,3,H,W] floating-point batch and, with <paramref name="checkRange"/>,
+    /// warns once when its values look like 0–255 (a reduction over the image; the render loop checks its first step only).
+    /// </summary>
+    public void Validate(Tensor image, bool checkRange = true)
     {
         if (image.ndim != 4 || image.shape[1] != Channels)
             throw new ArgumentException($"Expected an image batch of shape [N,3,H,W] (RGB in [0,1]); got [{string.Join(",", image.shape)}]. Use image.unsqueeze(0) to add a batch dimension.");
         if (!image.is_floating_point())
             throw new ArgumentException($"Expected a floating-point image in [0,1]; got dtype {image.dtype}. Convert bytes with image.to(float32) / 255.");
-        WarnIfNotUnitRange(image);
+        if (checkRange) WarnIfNotUnitRange(image);
     }
 
     /// <summary>

@@ -21,7 +21,9 @@ public class RenderTests(ResNet18Fixture fixture, ITestOutputHelper output)
 
     static Objective Build(string name) => name switch
     {
-        "neuron" => Objectives.Neuron("layer3:17"),
+        // Before the block's ReLU: layer3:17 at the centre is 0 (dead) on the grey start, and how soon it comes
+        // alive would depend on the CPU's rounding; the pre-ReLU sum always has a gradient.
+        "neuron" => Objectives.Neuron("layer3.1.add:17"),
         "channel" => Objectives.Channel("layer2.1:5"),
         "direction" => Objectives.Direction("layer3", Enumerable.Range(0, 256).Select(i => i % 7 == 0 ? 1f : 0f).ToArray(), cossimPow: 1),
         "cosine" => Objectives.DirectionCosine("layer4", Enumerable.Range(0, 512).Select(i => (float)Math.Sin(i)).ToArray()),

@@ -66,7 +66,7 @@ public static class Renderer
                     var image = param.Image();
                     var input = transforms.Apply(image, generator).to(dtype);
                     using var cache = options.StopAtDeepestLayer || layers.Count == 0
-                        ? model.RunUpTo(input, layers, detach: false)
+                        ? model.RunUpTo(input, layers, detach: false, checkRange: step == 1)
                         : model.RunWithCache(input, layers, detach: false, stopEarly: false);
                     var total = objective.Total(ObjectiveContext.FromCache(cache, image));
                     double value = total.item<float>();
