@@ -58,9 +58,11 @@ public static class BenchConfig
     /// Where a render step's time goes: the render loop's phases timed one by one (median over
     /// <paramref name="steps"/> steps after a warm-up), next to a bare forward + backward to the same layer.
     /// </summary>
-    public static object Profile(string layer, int batch, int threads, int steps, ModelInputResize resize)
+    public static object Profile(string layer, int batch, int threads, int steps, ModelInputResize resize, bool channelsLast = false)
     {
         set_num_threads(threads);
+        // Channels-last: the same NCHW tensor stored as NHWC; convolutions then follow the input's layout.
+        Tensor Layout(Tensor x) => channelsLast ? x.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2) : x;
         using var model = ModelZoo.Load("resnet18");
         var objective = Objectives.Channel($"{layer}:42");
         var options = new RenderOptions { Size = 128, Batch = batch, Seed = 0, InputResize = resize };
@@ -82,7 +84,7 @@ public static class BenchConfig
             {
                 optimizer.zero_grad();
                 var image = param.Image(); lap[0] = Lap();
-                var input = transforms.Apply(image, generator); lap[1] = Lap();
+                var input = Layout(transforms.Apply(image, generator)); lap[1] = Lap();
                 side = input.shape[2];
                 using var cache = model.RunWithCache(input, [layer], detach: false, stopEarly: true); lap[2] = Lap();
                 var total = objective.Total(ObjectiveContext.FromCache(cache, image)); total.item<float>(); lap[3] = Lap();
@@ -93,7 +95,7 @@ public static class BenchConfig
             // The same network work alone, at the size this step fed it.
             using (var scope = NewDisposeScope())
             {
-                var x = rand([batch, 3, side, side]).requires_grad_();
+                var x = Layout(rand([batch, 3, side, side])).requires_grad_();
                 sw.Restart();
                 using var cache = model.RunWithCache(x, [layer], detach: false, stopEarly: true);
                 cache[layer][.., 42].mean().backward();
@@ -132,7 +134,7 @@ public static class BenchConfig
         }
         return new
         {
-            cpu = CpuInfo.Current.Model, layer, batch, threads, input_resize = resize.ToString(), phases_ms = medians, image_path_fwd_bwd_ms = pieces,
+            cpu = CpuInfo.Current.Model, layer, batch, threads, input_resize = resize.ToString(), channels_last = channelsLast, phases_ms = medians, image_path_fwd_bwd_ms = pieces,
             step_ms = Math.Round(medians.Values.Sum(), 2), bare_fwd_bwd_ms = Math.Round(Median(bare), 2),
         };
     }
