@@ -20,20 +20,24 @@ namespace Interp.Models;
 public sealed class SafeConv2d : nn.Module<Tensor, Tensor>
 {
     readonly Parameter weight;
-    readonly Parameter bias;
+    readonly Parameter? bias;
     readonly long _stride, _padding;
 
-    /// <summary>Creates the layer with PyTorch's default initialization.</summary>
-    public SafeConv2d(long inChannels, long outChannels, long kernel, long stride = 1, long padding = 0) : base(nameof(SafeConv2d))
+    /// <summary>Creates the layer with PyTorch's default initialization; without <paramref name="hasBias"/> it has only <c>weight</c>.</summary>
+    public SafeConv2d(long inChannels, long outChannels, long kernel, long stride = 1, long padding = 0, bool hasBias = true) : base(nameof(SafeConv2d))
     {
-        using var reference = nn.Conv2d(inChannels, outChannels, kernel, stride: stride, padding: padding);
+        using var reference = nn.Conv2d(inChannels, outChannels, kernel, stride: stride, padding: padding, bias: hasBias);
         weight = new Parameter(reference.weight!.detach().clone());
-        bias = new Parameter(reference.bias!.detach().clone());
+        register_parameter("weight", weight);
+        if (hasBias)
+        {
+            bias = new Parameter(reference.bias!.detach().clone());
+            register_parameter("bias", bias);
+        }
         _stride = stride;
         _padding = padding;
         InChannels = inChannels;
         Kernel = kernel;
-        RegisterComponents();
     }
 
     /// <summary>Input channels.</summary>
