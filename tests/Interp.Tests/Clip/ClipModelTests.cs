@@ -15,22 +15,9 @@ public class ClipModelTests(ITestOutputHelper output)
 
     static void RequireFixture() => Skip.IfNot(File.Exists(Path.Combine(Dir, "state_dict.pth")), $"The CLIP fixture is absent ({Dir}); parity is not checked.");
 
-    static Tensor ReadFloats(string name, params long[] shape)
-    {
-        var bytes = File.ReadAllBytes(Path.Combine(Dir, name));
-        var data = new float[bytes.Length / 4];
-        Buffer.BlockCopy(bytes, 0, data, 0, bytes.Length);
-        Assert.Equal(shape.Aggregate(1L, (a, b) => a * b), data.LongLength);
-        return tensor(data, shape);
-    }
+    static Tensor ReadFloats(string name, params long[] shape) => FixtureFiles.Floats(Dir, name, shape);
 
-    static Tensor ReadTokens()
-    {
-        var bytes = File.ReadAllBytes(Path.Combine(Dir, "text_tokens.bin"));
-        var data = new long[bytes.Length / 8];
-        Buffer.BlockCopy(bytes, 0, data, 0, bytes.Length);
-        return tensor(data, [4, 77]);
-    }
+    static Tensor ReadTokens() => FixtureFiles.Longs(Dir, "text_tokens.bin", 4, 77);
 
     void AssertClose(string what, Tensor expected, Tensor actual, double k = 1e-4)
     {

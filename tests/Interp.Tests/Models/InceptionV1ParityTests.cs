@@ -16,14 +16,7 @@ public class InceptionV1ParityTests(ITestOutputHelper output)
     static void RequireFixture() =>
         Skip.IfNot(File.Exists(Path.Combine(Dir, "state_dict.pth")), $"The InceptionV1 fixture is absent ({Dir}); parity is not checked.");
 
-    static Tensor ReadBin(string name, params long[] shape)
-    {
-        var bytes = File.ReadAllBytes(Path.Combine(Dir, name));
-        var data = new float[bytes.Length / 4];
-        Buffer.BlockCopy(bytes, 0, data, 0, bytes.Length);
-        Assert.Equal(shape.Aggregate(1L, (a, b) => a * b), data.LongLength);
-        return tensor(data, shape);
-    }
+    static Tensor ReadBin(string name, params long[] shape) => FixtureFiles.Floats(Dir, name, shape);
 
     static HookedModel Load()
     {
