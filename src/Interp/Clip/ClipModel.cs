@@ -127,6 +127,20 @@ public sealed class ClipModel : nn.Module<Tensor, Tensor>
         finally { foreach (var t in dict.Values) t.Dispose(); }
     }
 
+    /// <summary>
+    /// Loads a CLIP file as OpenAI's <c>clip.load</c> does: a TorchScript archive (the released <c>RN50.pt</c> …),
+    /// else a PyTorch state dict.
+    /// </summary>
+    public static ClipModel Load(string path)
+    {
+        if (!File.Exists(path)) throw new FileNotFoundException($"No CLIP model at {path}.", path);
+        // TorchScript archives are zip files holding a "constants.pkl"; torch.save state dicts hold "data.pkl" only.
+        bool isScript;
+        using (var zip = System.IO.Compression.ZipFile.OpenRead(path))
+            isScript = zip.Entries.Any(e => e.FullName.EndsWith("/constants.pkl", StringComparison.Ordinal));
+        return isScript ? LoadTorchScript(path) : LoadStateDict(path);
+    }
+
     /// <summary>Loads one of OpenAI's released TorchScript archives (e.g. <c>RN50.pt</c>) with <c>torch.jit.load</c>, taking its parameters and buffers by name.</summary>
     public static ClipModel LoadTorchScript(string path)
     {
@@ -142,6 +156,26 @@ public sealed class ClipModel : nn.Module<Tensor, Tensor>
 /// <summary>CLIP's image preprocessing: resize the shorter side to the input size (bicubic), centre-crop, normalize with CLIP's mean and std.</summary>
 public static class ClipPreprocess
 {
+    /// <summary>
+    /// OpenAI's <c>Resize(size, BICUBIC)</c> then <c>CenterCrop(size)</c> on RGB images in [0, 1] ([3, H, W] or
+    /// [N, 3, H, W]): the shorter side becomes <paramref name="size"/> (the longer one size·long/short, truncated),
+    /// then the centre square, its offset rounded half to even as torchvision does. Resampling is torch's antialiased
+    /// bicubic, which is close to PIL's (OpenAI resizes PIL images) but not bit-identical; values are clamped to [0, 1].
+    /// </summary>
+    public static Tensor ResizeCenterCrop(Tensor image, int size)
+    {
+        if (size < 1) throw new ArgumentOutOfRangeException(nameof(size), size, "The size must be positive (CLIP models: 224, 288, 384 or 448).");
+        using var scope = NewDisposeScope();
+        var batch = image.ndim == 3 ? image.unsqueeze(0) : image;
+        if (batch.ndim != 4 || batch.shape[1] != 3) throw new ArgumentException($"Expected RGB images [3,H,W] or [N,3,H,W]; got [{string.Join(",", image.shape)}].", nameof(image));
+        long h = batch.shape[2], w = batch.shape[3];
+        (long nh, long nw) = h <= w ? ((long)size, (long)(size * (double)w / h)) : ((long)(size * (double)h / w), (long)size);
+        var resized = nh == h && nw == w ? batch : nn.functional.interpolate(batch, [nh, nw], mode: InterpolationMode.Bicubic, align_corners: false, antialias: true);
+        long top = (long)Math.Round((nh - size) / 2.0, MidpointRounding.ToEven), left = (long)Math.Round((nw - size) / 2.0, MidpointRounding.ToEven);
+        var cropped = resized[.., .., TensorIndex.Slice(top, top + size), TensorIndex.Slice(left, left + size)].clamp(0, 1).contiguous();
+        return (image.ndim == 3 ? cropped.squeeze(0) : cropped).MoveToOuterDisposeScope();
+    }
+
     /// <summary>CLIP's per-channel mean (RGB).</summary>
     public static readonly float[] Mean = [0.48145466f, 0.4578275f, 0.40821073f];
     /// <summary>CLIP's per-channel standard deviation (RGB).</summary>

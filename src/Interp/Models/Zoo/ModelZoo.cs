@@ -6,7 +6,7 @@ namespace Interp.Models.Zoo;
 /// <summary>The registry of models: every entry has a name, source, licence, input convention and loader.</summary>
 public static class ModelZoo
 {
-    static readonly List<ZooEntry> _entries = [ResNet18Imagenet.Entry, InceptionV1Lucid.Entry];
+    static readonly List<ZooEntry> _entries = [ResNet18Imagenet.Entry, InceptionV1Lucid.Entry, .. OpenAiClip.Entries];
 
     /// <summary>Every registered model.</summary>
     public static IReadOnlyList<ZooEntry> Entries => _entries;
