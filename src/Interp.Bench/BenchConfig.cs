@@ -3,6 +3,7 @@ using Interp.FeatureVisualization.Objectives;
 using Interp.FeatureVisualization.Rendering;
 using Interp.Models.Zoo;
 using Interp.Runtime;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Interp.Bench;
@@ -137,6 +138,43 @@ public static class BenchConfig
             cpu = CpuInfo.Current.Model, layer, batch, threads, input_resize = resize.ToString(), channels_last = channelsLast, phases_ms = medians, image_path_fwd_bwd_ms = pieces,
             step_ms = Math.Round(medians.Values.Sum(), 2), bare_fwd_bwd_ms = Math.Round(Median(bare), 2),
         };
+    }
+
+    /// <summary>
+    /// CLIP's image tower: images per second of <c>EncodeImage</c> at 224 px (median of <paramref name="steps"/>
+    /// after two warm-up passes) for the fixture-sized model (width 16) and an RN50-sized one (width 64), with
+    /// random weights (the speed does not depend on them).
+    /// </summary>
+    public static IEnumerable<object> Clip(int threads, int steps, IReadOnlyList<int> batches, IReadOnlyList<string> dtypes)
+    {
+        set_num_threads(threads);
+        var shapes = new (string Name, Interp.Clip.ClipConfig Config)[]
+        {
+            ("fixture-sized (width 16)", new(64, 224, [3, 4, 6, 3], 16, 77, 49408, 64, 1, 2)),
+            ("RN50-sized (width 64)", new(1024, 224, [3, 4, 6, 3], 64, 77, 49408, 512, 8, 12)),
+        };
+        foreach (var (name, config) in shapes)
+            foreach (var dtype in dtypes)
+            {
+                using var model = new Interp.Clip.ClipModel(config);
+                var scalar = dtype == "bfloat16" ? ScalarType.BFloat16 : ScalarType.Float32;
+                if (scalar == ScalarType.BFloat16) model.to(scalar);
+                foreach (var batch in batches)
+                {
+                    var times = new List<double>();
+                    using var _ = no_grad();
+                    using var x = randn([batch, 3, 224, 224]).to(scalar);
+                    for (int i = 0; i < steps + 2; i++)
+                    {
+                        var sw = Stopwatch.StartNew();
+                        using (model.EncodeImage(x)) { }
+                        if (i >= 2) times.Add(sw.Elapsed.TotalMilliseconds);
+                    }
+                    double ms = Median(times);
+                    yield return new { cpu = CpuInfo.Current.Model, native_bf16 = CpuInfo.Current.NativeBFloat16, model = name, dtype, batch, threads,
+                        ms_per_batch = Math.Round(ms, 2), images_per_s = Math.Round(1000 * batch / ms, 2) };
+                }
+            }
     }
 
     /// <summary>Median step time after the ReLU-redirection steps and two more.</summary>

@@ -13,6 +13,7 @@ const string Usage = """
       dotnet run -c Release --project src/Interp.Bench -- bench [--steps N] [--quick] [--compare] [--resize None|BeforeTransforms|AfterTransformsLucent]
       dotnet run -c Release --project src/Interp.Bench -- bench-one --layer layer2|layer3|layer4 --batch B --threads T --dtype float32|bfloat16 [--steps N] [--compare] [--resize …]
       dotnet run -c Release --project src/Interp.Bench -- soak [--steps 10000] [--batch 1] [--threads 2]
+      dotnet run -c Release --project src/Interp.Bench -- clip [--threads 2] [--steps 5] [--dtype float32|bfloat16|both]
       dotnet run -c Release --project src/Interp.Bench -- profile [--layer layer3] [--batch 8] [--threads 2] [--steps 12] [--resize …] [--channels-last]
     --compare also times each configuration with the whole model run every step (no early stop), in the same process.
     """;
@@ -57,6 +58,11 @@ switch (args[0])
         return 0;
     case "profile":
         Console.WriteLine(JsonSerializer.Serialize(BenchConfig.Profile(Str("--layer", "layer3"), Arg("--batch", 8), Arg("--threads", 2), steps, resize, args.Contains("--channels-last")), json));
+        return 0;
+    case "clip":
+        var dtypes = Str("--dtype", "both") switch { "both" => new[] { "float32", "bfloat16" }, var d => new[] { d } };
+        foreach (var row in BenchConfig.Clip(Arg("--threads", 2), Arg("--steps", 5), [1, 16], dtypes))
+            Console.WriteLine(JsonSerializer.Serialize(row, json));
         return 0;
     case "soak":
         Console.WriteLine(JsonSerializer.Serialize(BenchConfig.Soak(Arg("--steps", 10000), Arg("--batch", 1), Arg("--threads", 2)), json));

@@ -46,11 +46,13 @@ public class ClipModelTests(ITestOutputHelper output)
         Assert.Equal(14.2857, model.LogitScale, 3);
     }
 
-    [SkippableFact]
-    public void Every_stored_activation_and_output_matches_openais_clip()
+    [SkippableTheory]
+    [InlineData("state_dict.pth")]   // TorchSharp.PyBridge
+    [InlineData("model.jit.pt")]     // torch.jit.load, as OpenAI's released files
+    public void Every_stored_activation_and_output_matches_openais_clip(string file)
     {
         RequireFixture();
-        using var model = ClipModel.LoadStateDict(Path.Combine(Dir, "state_dict.pth"));
+        using var model = ClipModel.Load(Path.Combine(Dir, file));
         using var hooked = new HookedModel("clip-fixture", model, new InputConvention(224, "RGB in [0,1], normalized with CLIP's mean and std inside"));
         using var unit = ReadFloats("image_unit.bin", 1, 3, 224, 224);     // the fixture's image before CLIP's Normalize
         using var image = ReadFloats("image_input.bin", 1, 3, 224, 224);   // after it
