@@ -1,0 +1,161 @@
+using Interp.FeatureVisualization.Transforms;
+using static TorchSharp.torch;
+
+namespace Interp.Stimuli;
+
+/// <summary>
+/// Synthetic stimuli for probing units: curves, lines, gratings, frequency boundaries and rotations of any image,
+/// anti-aliased (each pixel's ink is its covered fraction, by supersampling), single images or batches over a grid
+/// of parameters (<see cref="StimulusSet{TParameter}"/>).
+/// </summary>
+public static class Stimulus
+{
+    /// <summary>The arc drawn as an image [3, H, W].</summary>
+    public static Tensor Draw(Arc arc, StimulusStyle? style = null) => Paint(Coverage(arc, style ??= new()), style);
+
+    /// <summary>The grating drawn as an image [3, H, W].</summary>
+    public static Tensor Draw(Grating grating, StimulusStyle? style = null)
+    {
+        style ??= new();
+        style.Validate();
+        if (grating.Frequency <= 0 || grating.Frequency >= 0.5) throw new ArgumentOutOfRangeException(nameof(grating), grating.Frequency, "A grating's frequency is in (0, 0.5) cycles per pixel.");
+        if (grating.Contrast is < 0 or > 1) throw new ArgumentOutOfRangeException(nameof(grating), grating.Contrast, "Contrast is in [0, 1].");
+        using var scope = NewDisposeScope();
+        var (u, v) = Grid(style.Size, 1, style.Size / 2.0, style.Size / 2.0);
+        var ink = GratingInk(u, v, grating.Orientation, grating.Frequency, grating.Phase) * grating.Contrast;
+        return Paint(ink, style).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The frequency boundary drawn as an image [3, H, W].</summary>
+    public static Tensor Draw(FrequencyBoundary boundary, StimulusStyle? style = null)
+    {
+        style ??= new();
+        style.Validate();
+        using var scope = NewDisposeScope();
+        double cx = boundary.X ?? style.Size / 2.0, cy = boundary.Y ?? style.Size / 2.0;
+        var (u, v) = Grid(style.Size, 1, cx, cy);
+        double a = boundary.Orientation * Math.PI / 180;
+        var side = u * Math.Cos(a) + v * Math.Sin(a);                     // > 0 on the high side
+        var high = GratingInk(u, v, boundary.Orientation + 90, boundary.HighFrequency, 0);
+        var low = boundary.LowFrequency > 0 ? GratingInk(u, v, boundary.Orientation + 90, boundary.LowFrequency, 0) : zeros_like(u);
+        return Paint(where(side > 0, high, low), style).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>One image per arc: a batch [N, 3, H, W] with its parameters.</summary>
+    public static StimulusSet<Arc> Arcs(IEnumerable<Arc> arcs, StimulusStyle? style = null) => Batch(arcs, a => Draw(a, style));
+
+    /// <summary>Arcs over every orientation × curvature (the Curve Detectors paper's grid), other settings from <paramref name="template"/>.</summary>
+    public static StimulusSet<Arc> ArcGrid(IEnumerable<double> orientations, IEnumerable<double> curvatures, Arc? template = null, StimulusStyle? style = null)
+    {
+        template ??= new Arc(0, 0);
+        var cs = curvatures.ToList();
+        return Arcs(orientations.SelectMany(o => cs.Select(c => template with { Orientation = o, Curvature = c })), style);
+    }
+
+    /// <summary>One image per grating.</summary>
+    public static StimulusSet<Grating> Gratings(IEnumerable<Grating> gratings, StimulusStyle? style = null) => Batch(gratings, g => Draw(g, style));
+
+    /// <summary>One image per frequency boundary.</summary>
+    public static StimulusSet<FrequencyBoundary> FrequencyBoundaries(IEnumerable<FrequencyBoundary> boundaries, StimulusStyle? style = null) => Batch(boundaries, b => Draw(b, style));
+
+    /// <summary>
+    /// <paramref name="image"/> [3, H, W] rotated about its centre by each of <paramref name="degrees"/> (bilinear;
+    /// uncovered corners take <paramref name="fill"/>, default mid-grey), e.g. a dataset example over 0–360°.
+    /// </summary>
+    public static StimulusSet<double> Rotations(Tensor image, IEnumerable<double> degrees, float fill = 0.5f)
+    {
+        if (image.ndim != 3 || image.shape[0] != 3) throw new ArgumentException($"Expected an RGB image [3,H,W]; got [{string.Join(",", image.shape)}].", nameof(image));
+        return Batch(degrees, d =>
+        {
+            using var scope = NewDisposeScope();
+            var shifted = (image - fill).unsqueeze(0);
+            return (RandomRotate.Rotate(shifted, d, bilinear: true).squeeze(0) + fill).MoveToOuterDisposeScope();
+        });
+    }
+
+    /// <summary>Angles 0, step, 2·step, … below 360.</summary>
+    public static IReadOnlyList<double> Circle(double step) =>
+        step > 0 ? [.. Enumerable.Range(0, (int)Math.Ceiling(360 / step - 1e-9)).Select(i => i * step)] : throw new ArgumentOutOfRangeException(nameof(step), step, "The step must be positive.");
+
+    static StimulusSet<T> Batch<T>(IEnumerable<T> parameters, Func<T, Tensor> draw)
+    {
+        var list = parameters.ToList();
+        if (list.Count == 0) throw new ArgumentException("A stimulus set needs at least one stimulus.", nameof(parameters));
+        using var scope = NewDisposeScope();
+        var images = stack(list.Select(draw).ToList());
+        return new StimulusSet<T>(images.MoveToOuterDisposeScope(), list);
+    }
+
+    /// <summary>
+    /// The fraction of each pixel an arc covers [H, W], in [0, 1]: the mean over <see cref="StimulusStyle.Supersampling"/>²
+    /// sub-pixel points of "within LineWidth/2 of the arc" (or inside the filled segment).
+    /// </summary>
+    public static Tensor Coverage(Arc arc, StimulusStyle? style = null)
+    {
+        style ??= new();
+        style.Validate();
+        if (arc.Length <= 0 || arc.LineWidth <= 0 || !double.IsFinite(arc.Curvature))
+            throw new ArgumentException($"An arc needs a positive length and line width and a finite curvature; got length {arc.Length}, width {arc.LineWidth}, curvature {arc.Curvature}.", nameof(arc));
+        using var scope = NewDisposeScope();
+        int s = style.Supersampling;
+        double mx = arc.X ?? style.Size / 2.0, my = arc.Y ?? style.Size / 2.0;
+        var (u, v) = Grid(style.Size, s, mx, my);                             // y up, origin at the midpoint
+        double theta = arc.Orientation, kappa = arc.Curvature;
+        if (kappa < 0) { theta += 180; kappa = -kappa; }
+        double t = theta * Math.PI / 180, nx = Math.Cos(t), ny = Math.Sin(t);
+        double half = arc.LineWidth / 2;
+        Tensor inside;
+        if (kappa * arc.Length < 1e-9)
+        {
+            // A straight segment through the midpoint along the tangent (−ny, nx).
+            var along = (u * -ny + v * nx).clamp(-arc.Length / 2, arc.Length / 2);
+            var dx = u - along * -ny;
+            var dy = v - along * nx;
+            inside = (dx * dx + dy * dy).sqrt() <= half;
+        }
+        else
+        {
+            double r = 1 / kappa, cx = -r * nx, cy = -r * ny;                 // centre of curvature
+            double span = Math.Min(arc.Length / r, 2 * Math.PI) / 2;          // half the angle the arc subtends
+            var px = u - cx;
+            var py = v - cy;
+            var rho = (px * px + py * py).sqrt();
+            // Angle from the midpoint's direction, wrapped to (−π, π].
+            var delta = atan2(py * nx - px * ny, px * nx + py * ny);
+            var onArc = delta.abs() <= span;
+            var radial = (rho - r).abs();
+            double e1x = cx + r * Math.Cos(t + span), e1y = cy + r * Math.Sin(t + span);
+            double e2x = cx + r * Math.Cos(t - span), e2y = cy + r * Math.Sin(t - span);
+            var toEnds = minimum(((u - e1x).square() + (v - e1y).square()).sqrt(), ((u - e2x).square() + (v - e2y).square()).sqrt());
+            inside = where(onArc, radial, toEnds) <= half;
+            if (arc.Filled)
+                inside = inside.logical_or((rho <= r).logical_and(px * nx + py * ny >= r * Math.Cos(span)));
+        }
+        var coverage = nn.functional.avg_pool2d(inside.to(float32).unsqueeze(0).unsqueeze(0), s).squeeze(0).squeeze(0);
+        return coverage.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Sub-pixel sample coordinates (u right, v up), relative to (<paramref name="ox"/>, <paramref name="oy"/>) in pixel units, [H·s, W·s] each, float64.</summary>
+    static (Tensor U, Tensor V) Grid(int size, int s, double ox, double oy)
+    {
+        var offsets = (arange(size * s, dtype: float64) + 0.5) / s;          // pixel units, sample centres
+        var grid = meshgrid([offsets, offsets], indexing: "ij");
+        return (grid[1] - ox, oy - grid[0]);
+    }
+
+    static Tensor GratingInk(Tensor u, Tensor v, double orientation, double frequency, double phase)
+    {
+        double a = orientation * Math.PI / 180;
+        return ((u * Math.Cos(a) + v * Math.Sin(a)) * (2 * Math.PI * frequency) + phase * Math.PI / 180).cos() * 0.5 + 0.5;
+    }
+
+    /// <summary>Background where the ink is 0, ink colour where it is 1, linear between: [3, H, W] float32.</summary>
+    static Tensor Paint(Tensor ink, StimulusStyle style)
+    {
+        using var scope = NewDisposeScope();
+        var a = ink.to(float32).unsqueeze(0);
+        var bg = tensor(style.BackgroundColour, [3, 1, 1]);
+        var fg = tensor(style.InkColour, [3, 1, 1]);
+        return (bg * (1 - a) + fg * a).MoveToOuterDisposeScope();
+    }
+}
