@@ -35,9 +35,11 @@ public static class ImageIO
         {
             info = Image.Identify(bytes, out format);
         }
-        catch (Exception e) when (e is ImageFormatException or InvalidDataException or NotSupportedException or ArgumentException)
+        catch (Exception e) when (e is not OutOfMemoryException)
         {
-            throw new ImageLoadException($"{description} is corrupt: its header cannot be read ({e.Message}).", e);
+            // ImageSharp's decoders raise many exception types on damaged data (even NullReferenceException,
+            // found by the fuzz test); all of them mean the same thing here.
+            throw new ImageLoadException($"{description} is corrupt: its header cannot be read ({e.GetType().Name}: {e.Message}).", e);
         }
         if (info is null || format is null)
             throw new ImageLoadException($"{description} is not an image in a supported format. Supported: PNG, JPEG, BMP, GIF, TGA, WebP.");
@@ -51,9 +53,9 @@ public static class ImageIO
             using var image = Image.Load<Rgb24>(config, bytes);
             return FromImage(image);
         }
-        catch (Exception e) when (e is ImageFormatException or InvalidDataException or NotSupportedException or IndexOutOfRangeException or ArgumentException or EndOfStreamException)
+        catch (Exception e) when (e is not OutOfMemoryException)
         {
-            throw new ImageLoadException($"{description} is a {format.Name} file that cannot be decoded: it is corrupt or truncated ({e.Message}).", e);
+            throw new ImageLoadException($"{description} is a {format.Name} file that cannot be decoded: it is corrupt or truncated ({e.GetType().Name}: {e.Message}).", e);
         }
     }
 
