@@ -1,0 +1,120 @@
+using System.Text.Json;
+
+namespace Interp.Datasets;
+
+/// <summary>One dataset example of a channel: the image, the position of the channel's strongest (or weakest) response in it, and the value.</summary>
+public sealed record DatasetExample(int Image, string ImageId, int Y, int X, float Activation);
+
+/// <summary>An image a scan could not read, and why.</summary>
+public sealed record SkippedImage(int Image, string ImageId, string Reason);
+
+/// <summary>Settings of a dataset scan.</summary>
+/// <param name="Size">Each image is resized (shorter side) and centre-cropped to this size.</param>
+/// <param name="TopK">Examples kept per channel, at each end.</param>
+/// <param name="BatchSize">Images per forward pass.</param>
+/// <param name="CheckpointEvery">Images between checkpoints (when a checkpoint file is given).</param>
+public sealed record ScanSettings(int Size = 224, int TopK = 9, int BatchSize = 32, int CheckpointEvery = 256)
+{
+    /// <summary>Checks the values, naming what is wrong.</summary>
+    public void Validate()
+    {
+        if (Size < 8) throw new ArgumentOutOfRangeException(nameof(Size), Size, "Images are scanned at 8 px or more.");
+        if (TopK < 1) throw new ArgumentOutOfRangeException(nameof(TopK), TopK, "Keep at least one example per channel.");
+        if (BatchSize < 1) throw new ArgumentOutOfRangeException(nameof(BatchSize), BatchSize, "The batch size must be at least 1.");
+        if (CheckpointEvery < 1) throw new ArgumentOutOfRangeException(nameof(CheckpointEvery), CheckpointEvery, "Checkpoint at least every image.");
+    }
+}
+
+/// <summary>
+/// The top and bottom examples of every channel of one layer over a range of a dataset. Results of disjoint ranges
+/// (shards) <see cref="Merge"/> into exactly the result of one pass: ties are broken by image index.
+/// </summary>
+public sealed class ScanResult
+{
+    /// <summary>The zoo or model name.</summary>
+    public required string Model { get; init; }
+    /// <summary>The scanned layer.</summary>
+    public required string Layer { get; init; }
+    /// <summary>The dataset's name (<see cref="IImageSource.Name"/>).</summary>
+    public required string Dataset { get; init; }
+    /// <summary>Images in the whole dataset.</summary>
+    public required int DatasetImages { get; init; }
+    /// <summary>The settings.</summary>
+    public required ScanSettings Settings { get; init; }
+    /// <summary>Channels of the layer.</summary>
+    public required int Channels { get; init; }
+    /// <summary>Image ranges [start, end) scanned so far, sorted and disjoint.</summary>
+    public List<int[]> Scanned { get; init; } = [];
+    /// <summary>Per channel, the highest responses, best first.</summary>
+    public required List<List<DatasetExample>> Top { get; init; }
+    /// <summary>Per channel, the lowest responses, lowest first.</summary>
+    public required List<List<DatasetExample>> Bottom { get; init; }
+    /// <summary>Images that could not be read.</summary>
+    public List<SkippedImage> Skipped { get; init; } = [];
+
+    /// <summary>Images scanned (read or skipped).</summary>
+    public int ImagesScanned => Scanned.Sum(r => r[1] - r[0]);
+
+    /// <summary>An empty result.</summary>
+    public static ScanResult Empty(string model, string layer, IImageSource source, ScanSettings settings, int channels) => new()
+    {
+        Model = model, Layer = layer, Dataset = source.Name, DatasetImages = source.Count, Settings = settings, Channels = channels,
+        Top = [.. Enumerable.Range(0, channels).Select(_ => new List<DatasetExample>())],
+        Bottom = [.. Enumerable.Range(0, channels).Select(_ => new List<DatasetExample>())],
+    };
+
+    internal static int CompareTop(DatasetExample a, DatasetExample b) => b.Activation != a.Activation ? b.Activation.CompareTo(a.Activation) : a.Image.CompareTo(b.Image);
+    internal static int CompareBottom(DatasetExample a, DatasetExample b) => a.Activation != b.Activation ? a.Activation.CompareTo(b.Activation) : a.Image.CompareTo(b.Image);
+
+    internal static void Keep(List<DatasetExample> list, IEnumerable<DatasetExample> candidates, Comparison<DatasetExample> order, int k)
+    {
+        list.AddRange(candidates);
+        list.Sort(order);
+        if (list.Count > k) list.RemoveRange(k, list.Count - k);
+    }
+
+    internal void AddRange(int start, int end)
+    {
+        if (end <= start) return;
+        if (Scanned.Any(r => start < r[1] && r[0] < end)) throw new InvalidOperationException($"Images {start}..{end - 1} overlap a range already scanned.");
+        Scanned.Add([start, end]);
+        Scanned.Sort((a, b) => a[0].CompareTo(b[0]));
+        for (int i = Scanned.Count - 1; i > 0; i--)
+            if (Scanned[i - 1][1] == Scanned[i][0]) { Scanned[i - 1] = [Scanned[i - 1][0], Scanned[i][1]]; Scanned.RemoveAt(i); }
+    }
+
+    /// <summary>The result of both scans together; they must be of the same model, layer, dataset and settings, over disjoint ranges.</summary>
+    public ScanResult Merge(ScanResult other)
+    {
+        if (other.Model != Model || other.Layer != Layer || other.Dataset != Dataset || other.DatasetImages != DatasetImages || other.Settings != Settings || other.Channels != Channels)
+            throw new ArgumentException($"Cannot merge a scan of {other.Model}/{other.Layer} on '{other.Dataset}' ({other.Settings}) into one of {Model}/{Layer} on '{Dataset}' ({Settings}).", nameof(other));
+        var merged = Empty(Model, Layer, new NamedCount(Dataset, DatasetImages), Settings, Channels);
+        foreach (var r in Scanned.Concat(other.Scanned)) merged.AddRange(r[0], r[1]);
+        for (int c = 0; c < Channels; c++)
+        {
+            Keep(merged.Top[c], Top[c].Concat(other.Top[c]), CompareTop, Settings.TopK);
+            Keep(merged.Bottom[c], Bottom[c].Concat(other.Bottom[c]), CompareBottom, Settings.TopK);
+        }
+        merged.Skipped.AddRange(Skipped.Concat(other.Skipped).OrderBy(s => s.Image));
+        return merged;
+    }
+
+    /// <summary>Merges any number of shard results.</summary>
+    public static ScanResult MergeAll(IEnumerable<ScanResult> parts) => parts.Aggregate((a, b) => a.Merge(b));
+
+    static readonly JsonSerializerOptions Json = new() { WriteIndented = false };
+
+    /// <summary>JSON (stable: equal results give equal text).</summary>
+    public string ToJson() => JsonSerializer.Serialize(this, Json);
+
+    /// <summary>Reads <see cref="ToJson"/>'s output.</summary>
+    public static ScanResult FromJson(string json) => JsonSerializer.Deserialize<ScanResult>(json, Json) ?? throw new InvalidDataException("Empty scan result JSON.");
+
+    sealed class NamedCount(string name, int count) : IImageSource
+    {
+        public string Name => name;
+        public int Count => count;
+        public string Id(int index) => $"{index}";
+        public TorchSharp.torch.Tensor Load(int index) => throw new NotSupportedException();
+    }
+}

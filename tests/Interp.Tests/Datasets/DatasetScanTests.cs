@@ -1,0 +1,117 @@
+using Interp.Datasets;
+using Interp.Hooks;
+using Interp.Images;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Interp.Tests.Datasets;
+
+public class DatasetScanTests
+{
+    /// <summary>A 1×1 convolution that copies the image's three channels: the activation at (c, y, x) is the pixel value.</summary>
+    sealed class CopyNet : nn.Module<Tensor, Tensor>
+    {
+        readonly Conv2d conv = nn.Conv2d(3, 3, 1, bias: false);
+
+        public CopyNet() : base("copy")
+        {
+            RegisterComponents();
+            using var _ = no_grad();
+            conv.weight!.copy_(eye(3).view(3, 3, 1, 1));
+        }
+
+        public override Tensor forward(Tensor x) => conv.call(x).mean([2, 3]);
+    }
+
+    static HookedModel Model() => new("copy", new CopyNet(), new InputConvention(8, "identity"));
+
+    /// <summary>20 grey 8×8 images, each with one bright pixel: image i has value 0.5 + i/50 in channel i % 3 at (i % 8, (3·i) % 8).</summary>
+    static List<Tensor> Images() => [.. Enumerable.Range(0, 20).Select(i =>
+    {
+        var img = full([3, 8, 8], 0.5f);
+        img[i % 3, i % 8, 3 * i % 8] = tensor(0.5f + i / 50f);
+        img[(i + 1) % 3, (i + 4) % 8, (i + 2) % 8] = tensor(0.4f - i / 100f);   // a dark pixel for the bottom examples
+        return img;
+    })];
+
+    static readonly ScanSettings Settings = new(Size: 8, TopK: 3, BatchSize: 4, CheckpointEvery: 4);
+
+    [Fact]
+    public void The_top_and_bottom_examples_are_the_known_ones_with_their_positions()
+    {
+        using var model = Model();
+        var images = Images();
+        var result = DatasetScan.Run(model, "conv", new MemoryImages("bright pixels", images), Settings);
+        Assert.Equal(20, result.ImagesScanned);
+        // Channel 1: images 1, 4, 7, 10, 13, 16, 19 hold its bright pixels; the brightest are 19, 16, 13.
+        Assert.Equal([19, 16, 13], result.Top[1].Select(e => e.Image));
+        Assert.Equal((19 % 8, 3 * 19 % 8), (result.Top[1][0].Y, result.Top[1][0].X));
+        Assert.Equal(0.5f + 19 / 50f, result.Top[1][0].Activation, 5);
+        // Dark pixels in channel (i + 1) % 3 = 0 for i = 2, 5, 8, …, 17; the darkest is image 17.
+        Assert.Equal(17, result.Bottom[0][0].Image);
+        Assert.Equal(((17 + 4) % 8, (17 + 2) % 8), (result.Bottom[0][0].Y, result.Bottom[0][0].X));
+        foreach (var t in images) t.Dispose();
+    }
+
+    [Fact]
+    public void Shards_merge_into_exactly_one_pass_and_a_resumed_scan_equals_one_pass()
+    {
+        using var model = Model();
+        var images = Images();
+        var source = new MemoryImages("bright pixels", images);
+        var whole = DatasetScan.Run(model, "conv", source, Settings);
+        var shards = Enumerable.Range(0, 3).Select(i => DatasetScan.Run(model, "conv", source, Settings, new Shard(i, 3))).ToList();
+        Assert.Equal([(0, 6), (6, 13), (13, 20)], shards.Select(s => (s.Scanned[0][0], s.Scanned[0][1])));
+        var merged = ScanResult.MergeAll(shards);
+        Assert.Equal(whole.ToJson(), merged.ToJson());
+        Assert.Contains("overlap", Assert.Throws<InvalidOperationException>(() => shards[0].Merge(shards[0])).Message);
+
+        // Interrupted after the second batch (8 images), then resumed from the checkpoint.
+        var checkpoint = Path.Combine(TestPaths.Temp("scan"), "conv.checkpoint.json");
+        using var cts = new CancellationTokenSource();
+        var progress = new Callback(p => { if (p.Done == 8) cts.Cancel(); });
+        Assert.Throws<OperationCanceledException>(() => DatasetScan.Run(model, "conv", source, Settings, checkpointPath: checkpoint, progress: progress, cancellation: cts.Token));
+        Assert.True(File.Exists(checkpoint));
+        int resumedFrom = -1;
+        var resumed = DatasetScan.Run(model, "conv", source, Settings, checkpointPath: checkpoint, progress: new Callback(p => { if (resumedFrom < 0) resumedFrom = p.Done; }));
+        Assert.Equal(12, resumedFrom);                     // the first report after resuming is after images 8..11
+        Assert.Equal(whole.ToJson(), resumed.ToJson());
+        // A different scan refuses the checkpoint rather than mixing results.
+        Assert.Contains("another scan", Assert.Throws<InvalidOperationException>(() => DatasetScan.Run(model, "conv", source, Settings with { TopK = 2 }, checkpointPath: checkpoint)).Message);
+        foreach (var t in images) t.Dispose();
+    }
+
+    [Fact]
+    public void A_folder_scan_skips_and_reports_unreadable_files()
+    {
+        var dir = TestPaths.Temp("scan-folder");
+        var images = Images();
+        for (int i = 0; i < 5; i++) ImageIO.Save(images[i], Path.Combine(dir, $"img{i}.png"));
+        File.WriteAllBytes(Path.Combine(dir, "broken.png"), [0x89, 0x50, 0x4E, 0x47, 1, 2, 3]);
+        File.WriteAllText(Path.Combine(dir, "notes.txt"), "not an image");
+        using var model = Model();
+        var source = new FolderImages(dir);
+        Assert.Equal(6, source.Count);
+        var result = DatasetScan.Run(model, "conv", source, Settings);
+        var skipped = Assert.Single(result.Skipped);
+        Assert.Equal("broken.png", skipped.ImageId);
+        Assert.Contains("broken.png", skipped.Reason);
+        Assert.Equal("img4.png", result.Top[1][0].ImageId);   // the brightest channel-1 pixel among images 0–4 is image 4
+        foreach (var t in images) t.Dispose();
+    }
+
+    [Fact]
+    public void Shards_and_settings_are_checked()
+    {
+        Assert.Equal(new Shard(3, 16), Shard.Parse("3/16"));
+        Assert.Contains("'i/n'", Assert.Throws<FormatException>(() => Shard.Parse("4/4")).Message);
+        Assert.Equal((0, 0), new Shard(0, 3).Range(2));
+        Assert.Equal((1, 2), new Shard(2, 3).Range(2));
+        Assert.Contains("at least one example", Assert.Throws<ArgumentOutOfRangeException>(() => new ScanSettings(TopK: 0).Validate()).Message);
+    }
+
+    sealed class Callback(Action<ScanProgress> report) : IProgress<ScanProgress>
+    {
+        public void Report(ScanProgress value) => report(value);
+    }
+}
