@@ -14,6 +14,7 @@ const string Usage = """
       dotnet run -c Release --project src/Interp.Bench -- bench-one --layer layer2|layer3|layer4 --batch B --threads T --dtype float32|bfloat16 [--steps N] [--compare] [--resize …]
       dotnet run -c Release --project src/Interp.Bench -- soak [--steps 10000] [--batch 1] [--threads 2]
       dotnet run -c Release --project src/Interp.Bench -- clip [--threads 2] [--steps 5] [--dtype float32|bfloat16|both]
+      dotnet run -c Release --project src/Interp.Bench -- scan [--layer layer3] [--images 128] [--batch 32] [--threads 2]
       dotnet run -c Release --project src/Interp.Bench -- profile [--layer layer3] [--batch 8] [--threads 2] [--steps 12] [--resize …] [--channels-last]
     --compare also times each configuration with the whole model run every step (no early stop), in the same process.
     """;
@@ -63,6 +64,9 @@ switch (args[0])
         var dtypes = Str("--dtype", "both") switch { "both" => new[] { "float32", "bfloat16" }, var d => new[] { d } };
         foreach (var row in BenchConfig.Clip(Arg("--threads", 2), Arg("--steps", 5), [1, 16], dtypes))
             Console.WriteLine(JsonSerializer.Serialize(row, json));
+        return 0;
+    case "scan":
+        Console.WriteLine(JsonSerializer.Serialize(BenchConfig.ScanSpeed(Str("--layer", "layer3"), Arg("--images", 128), Arg("--batch", 32), Arg("--threads", 2)), json));
         return 0;
     case "soak":
         Console.WriteLine(JsonSerializer.Serialize(BenchConfig.Soak(Arg("--steps", 10000), Arg("--batch", 1), Arg("--threads", 2)), json));

@@ -13,7 +13,7 @@ public static class ImageTensors
         long h = batch.shape[2], w = batch.shape[3];
         double s = (double)size / Math.Min(h, w);
         long nh = Math.Max(size, (long)Math.Round(h * s)), nw = Math.Max(size, (long)Math.Round(w * s));
-        var resized = nn.functional.interpolate(batch, [nh, nw], mode: InterpolationMode.Bilinear, align_corners: false, antialias: true);
+        var resized = nh == h && nw == w ? batch : nn.functional.interpolate(batch, [nh, nw], mode: InterpolationMode.Bilinear, align_corners: false, antialias: true);
         long top = (nh - size) / 2, left = (nw - size) / 2;
         var cropped = resized[.., .., TensorIndex.Slice(top, top + size), TensorIndex.Slice(left, left + size)].clamp(0, 1);
         return (image.ndim == 3 ? cropped.squeeze(0) : cropped).contiguous().MoveToOuterDisposeScope();

@@ -1,0 +1,1 @@
+return Interp.Scan.ScanCommand.Run(args, Console.Out, Console.Error);
