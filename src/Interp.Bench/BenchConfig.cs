@@ -153,6 +153,28 @@ public static class BenchConfig
             ("fixture-sized (width 16)", new(64, 224, [3, 4, 6, 3], 16, 77, 49408, 64, 1, 2)),
             ("RN50-sized (width 64)", new(1024, 224, [3, 4, 6, 3], 64, 77, 49408, 512, 8, 12)),
         };
+        foreach (var dtype in dtypes)
+        {
+            // The bare reference: a torchvision ResNet-50 forward at the same size.
+            using var resnet = new TorchvisionResNet50();
+            var scalar = dtype == "bfloat16" ? ScalarType.BFloat16 : ScalarType.Float32;
+            if (scalar == ScalarType.BFloat16) resnet.to(scalar);
+            foreach (var batch in batches)
+            {
+                var times = new List<double>();
+                using var _ = no_grad();
+                using var x = randn([batch, 3, 224, 224]).to(scalar);
+                for (int i = 0; i < steps + 2; i++)
+                {
+                    var sw = Stopwatch.StartNew();
+                    using (resnet.call(x)) { }
+                    if (i >= 2) times.Add(sw.Elapsed.TotalMilliseconds);
+                }
+                double ms = Median(times);
+                yield return new { cpu = CpuInfo.Current.Model, native_bf16 = CpuInfo.Current.NativeBFloat16, model = "torchvision ResNet-50 (bare forward)", dtype, batch, threads,
+                    ms_per_batch = Math.Round(ms, 2), images_per_s = Math.Round(1000 * batch / ms, 2) };
+            }
+        }
         foreach (var (name, config) in shapes)
             foreach (var dtype in dtypes)
             {
