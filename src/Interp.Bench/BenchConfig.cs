@@ -155,48 +155,39 @@ public static class BenchConfig
         };
         foreach (var dtype in dtypes)
         {
-            // The bare reference: a torchvision ResNet-50 forward at the same size.
-            using var resnet = new TorchvisionResNet50();
             var scalar = dtype == "bfloat16" ? ScalarType.BFloat16 : ScalarType.Float32;
-            if (scalar == ScalarType.BFloat16) resnet.to(scalar);
-            foreach (var batch in batches)
+            // The bare reference: a torchvision ResNet-50 forward at the same size.
+            using (var resnet = new TorchvisionResNet50())
             {
-                var times = new List<double>();
-                using var _ = no_grad();
-                using var x = randn([batch, 3, 224, 224]).to(scalar);
+                if (scalar == ScalarType.BFloat16) resnet.to(scalar);
+                foreach (var row in TimeForward("torchvision ResNet-50 (bare forward)", resnet.call, scalar, dtype, batches, threads, steps)) yield return row;
+            }
+            foreach (var (name, config) in shapes)
+            {
+                using var model = new Interp.Clip.ClipModel(config);
+                if (scalar == ScalarType.BFloat16) model.to(scalar);
+                foreach (var row in TimeForward(name, model.EncodeImage, scalar, dtype, batches, threads, steps)) yield return row;
+            }
+        }
+    }
+
+    static IEnumerable<object> TimeForward(string name, Func<Tensor, Tensor> forward, ScalarType scalar, string dtype, IReadOnlyList<int> batches, int threads, int steps)
+    {
+        foreach (var batch in batches)
+        {
+            var times = new List<double>();
+            using (no_grad())
+            using (var x = randn([batch, 3, 224, 224]).to(scalar))
                 for (int i = 0; i < steps + 2; i++)
                 {
                     var sw = Stopwatch.StartNew();
-                    using (resnet.call(x)) { }
+                    using (forward(x)) { }
                     if (i >= 2) times.Add(sw.Elapsed.TotalMilliseconds);
                 }
-                double ms = Median(times);
-                yield return new { cpu = CpuInfo.Current.Model, native_bf16 = CpuInfo.Current.NativeBFloat16, model = "torchvision ResNet-50 (bare forward)", dtype, batch, threads,
-                    ms_per_batch = Math.Round(ms, 2), images_per_s = Math.Round(1000 * batch / ms, 2) };
-            }
+            double ms = Median(times);
+            yield return new { cpu = CpuInfo.Current.Model, native_bf16 = CpuInfo.Current.NativeBFloat16, model = name, dtype, batch, threads,
+                ms_per_batch = Math.Round(ms, 2), images_per_s = Math.Round(1000 * batch / ms, 2) };
         }
-        foreach (var (name, config) in shapes)
-            foreach (var dtype in dtypes)
-            {
-                using var model = new Interp.Clip.ClipModel(config);
-                var scalar = dtype == "bfloat16" ? ScalarType.BFloat16 : ScalarType.Float32;
-                if (scalar == ScalarType.BFloat16) model.to(scalar);
-                foreach (var batch in batches)
-                {
-                    var times = new List<double>();
-                    using var _ = no_grad();
-                    using var x = randn([batch, 3, 224, 224]).to(scalar);
-                    for (int i = 0; i < steps + 2; i++)
-                    {
-                        var sw = Stopwatch.StartNew();
-                        using (model.EncodeImage(x)) { }
-                        if (i >= 2) times.Add(sw.Elapsed.TotalMilliseconds);
-                    }
-                    double ms = Median(times);
-                    yield return new { cpu = CpuInfo.Current.Model, native_bf16 = CpuInfo.Current.NativeBFloat16, model = name, dtype, batch, threads,
-                        ms_per_batch = Math.Round(ms, 2), images_per_s = Math.Round(1000 * batch / ms, 2) };
-                }
-            }
     }
 
     /// <summary>
