@@ -85,6 +85,23 @@ public sealed class Chart
         return new Chart(chart, title, series.Select(s => s.Name).ToList(), series.SelectMany(s => s.Y).ToList());
     }
 
+    /// <summary>
+    /// A heatmap of <paramref name="values"/> [rows, columns] (e.g. a unit's response over orientation × curvature);
+    /// NaN cells are left blank. <see cref="Data"/> holds the values row by row.
+    /// </summary>
+    public static Chart Heatmap(IReadOnlyList<string> rowLabels, IReadOnlyList<string> columnLabels, double[,] values, string title, string xTitle = "", string yTitle = "")
+    {
+        if (values.GetLength(0) != rowLabels.Count || values.GetLength(1) != columnLabels.Count)
+            throw new ArgumentException($"The values are {values.GetLength(0)}×{values.GetLength(1)} but there are {rowLabels.Count} row labels and {columnLabels.Count} column labels.");
+        var z = Enumerable.Range(0, rowLabels.Count)
+            .Select(r => Enumerable.Range(0, columnLabels.Count).Select(c => double.IsNaN(values[r, c]) ? (double?)null : values[r, c]).ToArray()).ToArray();
+        var chart = XPlot.Plotly.Chart.Plot(new Heatmap { z = z, x = columnLabels, y = rowLabels, colorscale = "Viridis" });
+        Style(chart, title, xTitle, yTitle);
+        var flat = new List<double>(values.Length);
+        foreach (var v in values) flat.Add(v);
+        return new Chart(chart, title, [.. rowLabels, .. columnLabels], flat);
+    }
+
     static void Style(PlotlyChart chart, string title, string xTitle, string yTitle)
     {
         chart.WithTitle(title);
