@@ -1,0 +1,72 @@
+using Interp.Models.Zoo;
+using Interp.Stimuli;
+using Interp.Tests.Models;
+using Interp.Units;
+using static TorchSharp.torch;
+
+namespace Interp.Tests.Stimuli;
+
+/// <summary>Receptive fields from the architecture, against hand arithmetic and against the trained networks' gradients.</summary>
+[Collection("resnet18")]
+public class ReceptiveFieldTests(ResNet18Fixture fixture, ITestOutputHelper output)
+{
+    /// <summary>The channel of <paramref name="layer"/> most active at the map's centre on a random image, so that its gradient is not zero.</summary>
+    static Unit ActiveUnit(Interp.Hooks.HookedModel model, string layer)
+    {
+        using var _ = no_grad();
+        using var image = rand([1, 3, 224, 224], generator: new Generator().manual_seed(0));
+        using var cache = model.RunWithCache(image, [layer], stopEarly: true);
+        var act = cache[layer];
+        long c = act[0, .., act.shape[2] / 2, act.shape[3] / 2].argmax().item<long>();
+        return Unit.Parse($"{layer}:{c}");
+    }
+
+    [Theory]
+    // ResNet-18: conv1 7×7 stride 2 → 7 px; max pool 3×3 stride 2 → 7 + 2·2 = 11; layer1's four 3×3 convs at jump 4 → 11 + 4·2·4 = 43;
+    // layer2 (first conv strided, jump 8 after it): 43 + 2·4 + 3·2·8 = 99.
+    [InlineData("conv1", 7)]
+    [InlineData("maxpool", 11)]
+    [InlineData("layer1", 43)]
+    [InlineData("layer2", 99)]
+    public void Resnet18_fields_equal_the_arithmetic_and_the_gradients(string layer, int expected)
+    {
+        var model = fixture.Model;
+        var unit = ActiveUnit(model, layer);
+        var weights = model.Module.parameters().Select(p => p.detach().clone()).ToList();
+        var fromArchitecture = ReceptiveFields.FromArchitecture(model, unit);
+        var fromGradients = ReceptiveFields.FromGradients(model, unit, samples: 32);
+        output.WriteLine($"architecture: {fromArchitecture}\ngradients:    {fromGradients}");
+        Assert.False(fromArchitecture.Clipped);
+        Assert.Equal(expected, fromArchitecture.Height);
+        Assert.Equal(expected, fromArchitecture.Width);
+        Assert.Equal(fromArchitecture, fromGradients);
+        // The model is left exactly as it was.
+        Assert.All(model.Module.parameters().Zip(weights), p => Assert.True(p.First.eq(p.Second).all().item<bool>()));
+        Assert.Equal(ScalarType.Float32, model.Dtype);
+        Assert.Equal(0, model.ActiveHookCount);
+    }
+
+    [SkippableFact]
+    public void Inceptionv1_fields_from_the_architecture_match_the_gradients()
+    {
+        var path = Path.Combine(TestPaths.Fixtures, "inceptionv1-lucent", "state_dict.pth");
+        Skip.IfNot(File.Exists(path), "The InceptionV1 fixture is absent.");
+        using var model = InceptionV1Lucid.Load(path);
+        foreach (var layer in new[] { "conv2d0", "conv2d2", "mixed3a" })
+        {
+            var unit = ActiveUnit(model, layer);
+            var a = ReceptiveFields.FromArchitecture(model, unit);
+            var g = ReceptiveFields.FromGradients(model, unit, samples: 32);
+            output.WriteLine($"architecture: {a}\ngradients:    {g}");
+            Assert.Equal(a, g);
+        }
+        Assert.Equal(7, ReceptiveFields.FromArchitecture(model, Unit.Parse("conv2d0:3")).Height);
+    }
+
+    [Fact]
+    public void A_unit_without_a_channel_or_outside_the_map_is_refused()
+    {
+        Assert.Contains("names no channel", Assert.Throws<ArgumentException>(() => ReceptiveFields.FromArchitecture(fixture.Model, Unit.Parse("layer1"))).Message);
+        Assert.Contains("positions are 0..55", Assert.Throws<ArgumentOutOfRangeException>(() => ReceptiveFields.FromGradients(fixture.Model, Unit.Parse("layer1:0@60,3"))).Message);
+    }
+}
