@@ -23,9 +23,43 @@ public sealed record ReceptiveField(string Layer, int Y, int X, int InputSize, i
     public override string ToString() => $"{Layer}@{Y},{X}: rows {Top}..{Bottom}, columns {Left}..{Right} ({Height}×{Width} px of {InputSize}²{(Clipped ? ", clipped" : "")})";
 }
 
+/// <summary>
+/// The receptive fields of all positions of a layer: position (y, x) sees rows <see cref="StartY"/> + y·<see cref="Jump"/>
+/// onwards and columns <see cref="StartX"/> + x·<see cref="Jump"/> onwards, <see cref="Size"/> pixels each (before clipping to
+/// the image; starts may be negative).
+/// </summary>
+public sealed record FieldGeometry(string Layer, int InputSize, int Size, int Jump, int StartY, int StartX)
+{
+    /// <summary>The field of position (<paramref name="y"/>, <paramref name="x"/>), clipped to the image.</summary>
+    public ReceptiveField At(int y, int x)
+    {
+        int top = StartY + y * Jump, left = StartX + x * Jump;
+        return new ReceptiveField(Layer, y, x, InputSize, Math.Max(0, top), Math.Max(0, left),
+            Math.Min(InputSize - 1, top + Size - 1), Math.Min(InputSize - 1, left + Size - 1));
+    }
+}
+
 /// <summary>Receptive fields of units, from the architecture and from gradients.</summary>
 public static class ReceptiveFields
 {
+    /// <summary>
+    /// The field geometry of <paramref name="layer"/>, from <see cref="FromArchitecture"/> at the map's centre and one step
+    /// down and right (both must be unclipped: use a large enough <paramref name="inputSize"/>).
+    /// </summary>
+    public static FieldGeometry Geometry(HookedModel model, string layer, int? inputSize = null)
+    {
+        int size = inputSize ?? model.Input.Size;
+        var (h, w) = LayerSide(model, layer, size);
+        var a = FromArchitecture(model, Unit.Parse($"{layer}:0@{h / 2},{w / 2}"), size);
+        var b = FromArchitecture(model, Unit.Parse($"{layer}:0@{h / 2 + 1},{w / 2 + 1}"), size);
+        if (a.Clipped || b.Clipped)
+            throw new ArgumentException($"At {size} px the central fields of '{layer}' reach the image's edge ({a}); use a larger inputSize to measure the geometry.", nameof(inputSize));
+        if (a.Height != a.Width || b.Top - a.Top != b.Left - a.Left)
+            throw new InvalidOperationException($"'{layer}' has a non-square field or unequal strides ({a}; {b}).");
+        int jump = b.Top - a.Top;
+        return new FieldGeometry(layer, size, a.Height, jump, a.Top - a.Y * jump, a.Left - a.X * jump);
+    }
+
     /// <summary>
     /// The receptive field the architecture gives the unit, whatever the weights: the model is run (in float64) with every
     /// weight replaced by its absolute value, every bias by 0, and batch norms and the input preprocessing by the identity,

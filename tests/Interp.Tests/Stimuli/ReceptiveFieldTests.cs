@@ -64,6 +64,26 @@ public class ReceptiveFieldTests(ResNet18Fixture fixture, ITestOutputHelper outp
     }
 
     [Fact]
+    public void A_layers_geometry_gives_every_positions_field_and_the_crops_of_dataset_examples()
+    {
+        var geometry = ReceptiveFields.Geometry(fixture.Model, "layer2");
+        output.WriteLine(geometry.ToString());
+        Assert.Equal(99, geometry.Size);
+        Assert.Equal(8, geometry.Jump);
+        Assert.Equal(ReceptiveFields.FromArchitecture(fixture.Model, Unit.Parse("layer2:0@10,17")), geometry.At(10, 17));
+        Assert.Equal(ReceptiveFields.FromArchitecture(fixture.Model, Unit.Parse("layer2:0@0,27")), geometry.At(0, 27));   // clipped at two edges
+        using var photo = Interp.Images.SampleImages.Load("chelsea", 224);
+        var source = new Interp.Datasets.MemoryImages("one photo", [photo]);
+        var crops = Interp.Datasets.DatasetExamples.Crops(source, [new Interp.Datasets.DatasetExample(0, "0", 10, 17, 1f), new Interp.Datasets.DatasetExample(0, "0", 0, 27, 1f)], geometry, 224);
+        Assert.Equal([3L, 99, 99], crops[0].shape);
+        var corner = geometry.At(0, 27);
+        Assert.Equal([3L, corner.Height, corner.Width], crops[1].shape);
+        var f = geometry.At(10, 17);
+        Assert.Equal(0f, (crops[0] - photo[.., f.Top..(f.Bottom + 1), f.Left..(f.Right + 1)]).abs().max().item<float>());
+        foreach (var c in crops) c.Dispose();
+    }
+
+    [Fact]
     public void A_unit_without_a_channel_or_outside_the_map_is_refused()
     {
         Assert.Contains("names no channel", Assert.Throws<ArgumentException>(() => ReceptiveFields.FromArchitecture(fixture.Model, Unit.Parse("layer1"))).Message);
