@@ -1,0 +1,147 @@
+using Interp.Hooks;
+using static TorchSharp.torch;
+
+namespace Interp.Stimuli;
+
+/// <summary>
+/// Thresholds that make a channel a curve detector rather than a look-alike (the Curve Detectors paper's warnings):
+/// it must prefer curves to lines even when both may shift within its field, prefer an arc to the full ring, barely
+/// respond to the opposite bulge, and respond strongly on the scale of its activations on natural images.
+/// </summary>
+/// <param name="CurveOverLine">Best curve response ≥ this × best line response (both maximized over nearby positions).</param>
+/// <param name="OppositeAtMost">Response to the best curve bulging the other way ≤ this × the best curve response.</param>
+/// <param name="ArcOverRing">Best curve response ≥ this × the stronger of the responses to the best arc's completed circle and
+/// to rings centred on the field (small closed rings and blobs are the commonest look-alike).</param>
+/// <param name="PeakOverNatural">Best curve response ≥ this × the channel's largest response on the natural images.</param>
+public sealed record CurveCriteria(double CurveOverLine = 1.5, double OppositeAtMost = 0.2, double ArcOverRing = 1.0, double PeakOverNatural = 0.5);
+
+/// <summary>The stimulus families of a curve search.</summary>
+/// <param name="OrientationStep">Degrees between arc orientations (lines use the same step over 0–180°).</param>
+/// <param name="Curvatures">Curvatures (1/px) of the arcs and rings; all above 0.</param>
+/// <param name="Length">Arc and line length in px.</param>
+/// <param name="LineWidth">Stroke width in px.</param>
+/// <param name="Shifts">Offsets in px along each stimulus's normal (arcs along the bulge, lines sideways), so that a unit is not
+/// judged by a stimulus that misses the centre of its field.</param>
+public sealed record CurveSearchSettings(double OrientationStep = 15, IReadOnlyList<double>? Curvatures = null, double Length = 40, double LineWidth = 3,
+    IReadOnlyList<double>? Shifts = null)
+{
+    /// <summary>The curvatures, default 1/40, 1/20, 1/10 px⁻¹.</summary>
+    public IReadOnlyList<double> CurvatureList => Curvatures ?? [1.0 / 40, 1.0 / 20, 1.0 / 10];
+    /// <summary>The shifts, default −8, −4, 0, 4, 8 px.</summary>
+    public IReadOnlyList<double> ShiftList => Shifts ?? [-8, -4, 0, 4, 8];
+}
+
+/// <summary>What the curve search measured for one channel, and whether it passes given criteria.</summary>
+public sealed record CurveCandidate(int Channel, double BestCurve, Arc BestCurveStimulus, double BestLine, double Opposite, double Ring, double Natural,
+    double OrientationSelectivity)
+{
+    /// <summary>Whether every criterion holds.</summary>
+    public bool Passes(CurveCriteria c) =>
+        BestCurve > 0 && BestCurve >= c.CurveOverLine * Math.Max(0, BestLine) && Opposite <= c.OppositeAtMost * BestCurve
+        && BestCurve >= c.ArcOverRing * Math.Max(0, Ring) && BestCurve >= c.PeakOverNatural * Math.Max(0, Natural);
+
+    /// <summary>The criteria this channel fails, by name (empty when it passes).</summary>
+    public IReadOnlyList<string> Failures(CurveCriteria c)
+    {
+        var failed = new List<string>();
+        if (BestCurve <= 0) failed.Add("no response to any curve");
+        if (BestCurve < c.CurveOverLine * Math.Max(0, BestLine)) failed.Add("prefers lines");
+        if (Opposite > c.OppositeAtMost * BestCurve) failed.Add("answers the opposite bulge");
+        if (BestCurve < c.ArcOverRing * Math.Max(0, Ring)) failed.Add("prefers the full ring");
+        if (BestCurve < c.PeakOverNatural * Math.Max(0, Natural)) failed.Add("weak on the scale of natural images");
+        return failed;
+    }
+}
+
+/// <summary>
+/// Searches every channel of a layer for curve detectors with position controls: arcs over orientation × curvature
+/// and lines over orientation, each shifted along its normal, and full rings, all centred on the receptive field of the
+/// layer's central position, whose response is read for every channel at once.
+/// </summary>
+public static class CurveSearch
+{
+    /// <summary>Measures every channel of <paramref name="layer"/>; <paramref name="naturalImages"/> [N, 3, H, W] set each channel's natural scale.</summary>
+    public static IReadOnlyList<CurveCandidate> Measure(HookedModel model, string layer, Tensor naturalImages, CurveSearchSettings? settings = null, StimulusStyle? style = null)
+    {
+        settings ??= new CurveSearchSettings();
+        style ??= new StimulusStyle(Size: model.Input.Size);
+        if (settings.CurvatureList.Any(k => k <= 0)) throw new ArgumentException("Curvatures of a curve search must be above 0 (lines are measured separately).", nameof(settings));
+        var geometry = ReceptiveFields.Geometry(model, layer, style.Size);
+        var (h, w) = (model.Layer(layer, style.Size).Shape[2], model.Layer(layer, style.Size).Shape[3]);
+        int uy = (int)h / 2, ux = (int)w / 2;
+        var field = geometry.At(uy, ux);
+        double cy = (field.Top + field.Bottom + 1) / 2.0, cx = (field.Left + field.Right + 1) / 2.0;
+
+        Arc Shifted(Arc a, double d)
+        {
+            double t = a.Orientation * Math.PI / 180;
+            return a with { X = cx + d * Math.Cos(t), Y = cy - d * Math.Sin(t) };
+        }
+        var orientations = Stimulus.Circle(settings.OrientationStep);
+        var shifted = (from o in orientations from k in settings.CurvatureList from d in settings.ShiftList
+                       select (Arc: Shifted(new Arc(o, k, settings.Length, settings.LineWidth), d), Shift: d)).ToList();
+        var arcs = shifted.Select(a => a.Arc).ToList();
+        var lines = (from o in orientations.Where(o => o < 180) from d in settings.ShiftList
+                     select Shifted(new Arc(o, 0, settings.Length, settings.LineWidth), d)).ToList();
+        // Full rings centred on the field: bulging up, so the midpoint sits one radius above the centre.
+        var rings = settings.CurvatureList.Select(k => new Arc(90, k, 2 * Math.PI / k + 1, settings.LineWidth, cx, cy - 1 / k)).ToList();
+        var all = arcs.Concat(lines).Concat(rings).ToList();
+
+        using var stimuli = Stimulus.Arcs(all, style);
+        var responses = Responses(model, layer, stimuli.Images, uy, ux);              // [stimuli, channels]
+        var natural = Natural(model, layer, naturalImages);                           // [channels]
+        int channels = responses.GetLength(1);
+        var bestIndex = Enumerable.Range(0, channels).Select(c => Enumerable.Range(0, arcs.Count).MaxBy(i => responses[i, c])).ToArray();
+        // The ring control: the full circle each channel's best arc belongs to (drawn once per distinct arc).
+        var circles = bestIndex.Distinct().ToList();
+        using var completed = Stimulus.Arcs(circles.Select(i => arcs[i] with { Length = 2 * Math.PI / arcs[i].Curvature + 1 }), style);
+        var circleResponses = Responses(model, layer, completed.Images, uy, ux);
+        var result = new List<CurveCandidate>(channels);
+        for (int c = 0; c < channels; c++)
+        {
+            int best = bestIndex[c];
+            var bestArc = arcs[best];
+            double bestLine = Enumerable.Range(arcs.Count, lines.Count).Max(i => responses[i, c]);
+            double opposite = Enumerable.Range(0, arcs.Count)
+                .Where(i => arcs[i].Curvature == bestArc.Curvature && Math.Abs(((arcs[i].Orientation - bestArc.Orientation) % 360 + 360) % 360 - 180) < 1e-9)
+                .Max(i => responses[i, c]);
+            double ring = Math.Max(circleResponses[circles.IndexOf(best), c], Enumerable.Range(arcs.Count + lines.Count, rings.Count).Max(i => responses[i, c]));
+            // Orientation selectivity of the best curvature at the best shift, over the circle.
+            double sx = 0, sy = 0, sum = 0;
+            for (int i = 0; i < arcs.Count; i++)
+                if (arcs[i].Curvature == bestArc.Curvature && shifted[i].Shift == shifted[best].Shift)
+                {
+                    double r = Math.Max(0, responses[i, c]), a = arcs[i].Orientation * Math.PI / 180;
+                    sx += r * Math.Cos(a); sy += r * Math.Sin(a); sum += r;
+                }
+            result.Add(new CurveCandidate(c, responses[best, c], bestArc, bestLine, opposite, ring, natural[c], sum > 0 ? Math.Sqrt(sx * sx + sy * sy) / sum : 0));
+        }
+        return result;
+    }
+
+    static double[,] Responses(HookedModel model, string layer, Tensor images, int uy, int ux)
+    {
+        using var _ = no_grad();
+        var rows = new List<float[]>();
+        for (long start = 0; start < images.shape[0]; start += 32)
+        {
+            using var scope = NewDisposeScope();
+            using var cache = model.RunWithCache(images[TensorIndex.Slice(start, Math.Min(start + 32, images.shape[0]))].to(model.Dtype), [layer], stopEarly: true);
+            var at = cache[layer][.., .., uy, ux].to(float32).contiguous();
+            long c = at.shape[1];
+            var data = at.data<float>().ToArray();
+            for (int i = 0; i < at.shape[0]; i++) rows.Add(data[(int)(i * c)..(int)((i + 1) * c)]);
+        }
+        var result = new double[rows.Count, rows[0].Length];
+        for (int i = 0; i < rows.Count; i++) for (int j = 0; j < rows[i].Length; j++) result[i, j] = rows[i][j];
+        return result;
+    }
+
+    static double[] Natural(HookedModel model, string layer, Tensor images)
+    {
+        using var _ = no_grad();
+        using var scope = NewDisposeScope();
+        using var cache = model.RunWithCache(images.to(model.Dtype), [layer], stopEarly: true);
+        return cache[layer].to(float64).amax([0, 2, 3]).data<double>().ToArray();
+    }
+}
