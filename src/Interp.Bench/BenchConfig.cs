@@ -191,6 +191,29 @@ public static class BenchConfig
     }
 
     /// <summary>
+    /// The curve search on ResNet-18 (a measurement, not a benchmark): how many channels of <paramref name="layer"/> pass
+    /// the default criteria and each criterion alone, with the six sample photos as natural images, and the passing channels.
+    /// </summary>
+    public static object Curves(string layer, int threads)
+    {
+        set_num_threads(threads);
+        using var model = ModelZoo.Load("resnet18");
+        using var photos = stack(Interp.Images.SampleImages.Names.Select(n => Interp.Images.SampleImages.Load(n, 224)).ToList());
+        var sw = Stopwatch.StartNew();
+        var found = Interp.Stimuli.CurveSearch.Measure(model, layer, photos);
+        var criteria = new Interp.Stimuli.CurveCriteria();
+        var failures = found.SelectMany(c => c.Failures(criteria)).GroupBy(f => f).ToDictionary(g => g.Key, g => g.Count());
+        return new
+        {
+            cpu = CpuInfo.Current.Model, layer, channels = found.Count, seconds = Math.Round(sw.Elapsed.TotalSeconds, 1), criteria,
+            passing = found.Where(c => c.Passes(criteria)).Select(c => new { c.Channel, orientation = c.BestCurveStimulus.Orientation, curvature = c.BestCurveStimulus.Curvature,
+                curve = Math.Round(c.BestCurve, 3), line = Math.Round(c.BestLine, 3), opposite = Math.Round(c.Opposite, 3), ring = Math.Round(c.Ring, 3), natural = Math.Round(c.Natural, 3) }).ToList(),
+            failing_each_criterion = failures,
+            passing_with_looser_thresholds = new[] { 1.0, 1.25, 1.5, 2.0 }.Select(k => new { curve_over_line = k, count = found.Count(c => c.Passes(criteria with { CurveOverLine = k })) }).ToList(),
+        };
+    }
+
+    /// <summary>
     /// A dataset scan's speed: images/s of <see cref="Interp.Datasets.DatasetScan"/> over <paramref name="images"/> in-memory
     /// 224 px images at <paramref name="layer"/>, next to bare batched forward passes stopped at the same layer.
     /// </summary>

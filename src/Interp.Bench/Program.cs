@@ -15,6 +15,7 @@ const string Usage = """
       dotnet run -c Release --project src/Interp.Bench -- soak [--steps 10000] [--batch 1] [--threads 2]
       dotnet run -c Release --project src/Interp.Bench -- clip [--threads 2] [--steps 5] [--dtype float32|bfloat16|both]
       dotnet run -c Release --project src/Interp.Bench -- scan [--layer layer3] [--images 128] [--batch 32] [--threads 2]
+      dotnet run -c Release --project src/Interp.Bench -- curves [--layer layer3] [--threads 2]   (the curve search on ResNet-18: counts, not timings)
       dotnet run -c Release --project src/Interp.Bench -- profile [--layer layer3] [--batch 8] [--threads 2] [--steps 12] [--resize …] [--channels-last]
     --compare also times each configuration with the whole model run every step (no early stop), in the same process.
     """;
@@ -67,6 +68,9 @@ switch (args[0])
         return 0;
     case "scan":
         Console.WriteLine(JsonSerializer.Serialize(BenchConfig.ScanSpeed(Str("--layer", "layer3"), Arg("--images", 128), Arg("--batch", 32), Arg("--threads", 2)), json));
+        return 0;
+    case "curves":
+        Console.WriteLine(JsonSerializer.Serialize(BenchConfig.Curves(Str("--layer", "layer3"), Arg("--threads", 2)), json));
         return 0;
     case "soak":
         Console.WriteLine(JsonSerializer.Serialize(BenchConfig.Soak(Arg("--steps", 10000), Arg("--batch", 1), Arg("--threads", 2)), json));

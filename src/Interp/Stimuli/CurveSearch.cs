@@ -66,10 +66,11 @@ public static class CurveSearch
         settings ??= new CurveSearchSettings();
         style ??= new StimulusStyle(Size: model.Input.Size);
         if (settings.CurvatureList.Any(k => k <= 0)) throw new ArgumentException("Curvatures of a curve search must be above 0 (lines are measured separately).", nameof(settings));
-        var geometry = ReceptiveFields.Geometry(model, layer, style.Size);
         var (h, w) = (model.Layer(layer, style.Size).Shape[2], model.Layer(layer, style.Size).Shape[3]);
         int uy = (int)h / 2, ux = (int)w / 2;
-        var field = geometry.At(uy, ux);
+        var field = ReceptiveFields.FromArchitecture(model, Units.Unit.Parse($"{layer}:0@{uy},{ux}"), style.Size);
+        if (field.Clipped)
+            throw new ArgumentException($"At {style.Size} px the central field of '{layer}' reaches the image's edge ({field}), so its centre is unknown; use a larger StimulusStyle.Size.", nameof(style));
         double cy = (field.Top + field.Bottom + 1) / 2.0, cx = (field.Left + field.Right + 1) / 2.0;
 
         Arc Shifted(Arc a, double d)
