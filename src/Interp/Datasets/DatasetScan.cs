@@ -37,7 +37,7 @@ public static class DatasetScan
         var key = $"{model.Name}|{layer}|{source.Name}|{source.Count} images|{settings}|shard {part}";
         int channels = (int)model.Layer(layer, settings.Size).Shape[1];
 
-        var result = ScanResult.Empty(model.Name, layer, source, settings, channels);
+        var result = ScanResult.Empty(model.Name, layer, source.Name, source.Count, settings, channels);
         int next = start;
         if (checkpointPath is not null && File.Exists(checkpointPath))
         {
@@ -102,10 +102,11 @@ public static class DatasetScan
         var minV = minValues.contiguous().data<float>().ToArray();
         var minI = minIndices.contiguous().data<long>().ToArray();
         int c = result.Channels;
+        var ids = indices.Select(source.Id).ToArray();
         for (int ch = 0; ch < c; ch++)
         {
-            var tops = indices.Select((img, b) => new DatasetExample(img, source.Id(img), (int)(maxI[b * c + ch] / w), (int)(maxI[b * c + ch] % w), maxV[b * c + ch]));
-            var bottoms = indices.Select((img, b) => new DatasetExample(img, source.Id(img), (int)(minI[b * c + ch] / w), (int)(minI[b * c + ch] % w), minV[b * c + ch]));
+            var tops = indices.Select((img, b) => new DatasetExample(img, ids[b], (int)(maxI[b * c + ch] / w), (int)(maxI[b * c + ch] % w), maxV[b * c + ch]));
+            var bottoms = indices.Select((img, b) => new DatasetExample(img, ids[b], (int)(minI[b * c + ch] / w), (int)(minI[b * c + ch] % w), minV[b * c + ch]));
             ScanResult.Keep(result.Top[ch], tops, ScanResult.CompareTop, settings.TopK);
             ScanResult.Keep(result.Bottom[ch], bottoms, ScanResult.CompareBottom, settings.TopK);
         }

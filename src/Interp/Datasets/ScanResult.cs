@@ -55,10 +55,10 @@ public sealed class ScanResult
     /// <summary>Images scanned (read or skipped).</summary>
     public int ImagesScanned => Scanned.Sum(r => r[1] - r[0]);
 
-    /// <summary>An empty result.</summary>
-    public static ScanResult Empty(string model, string layer, IImageSource source, ScanSettings settings, int channels) => new()
+    /// <summary>An empty result of a scan of <paramref name="dataset"/>, which holds <paramref name="datasetImages"/> images.</summary>
+    public static ScanResult Empty(string model, string layer, string dataset, int datasetImages, ScanSettings settings, int channels) => new()
     {
-        Model = model, Layer = layer, Dataset = source.Name, DatasetImages = source.Count, Settings = settings, Channels = channels,
+        Model = model, Layer = layer, Dataset = dataset, DatasetImages = datasetImages, Settings = settings, Channels = channels,
         Top = [.. Enumerable.Range(0, channels).Select(_ => new List<DatasetExample>())],
         Bottom = [.. Enumerable.Range(0, channels).Select(_ => new List<DatasetExample>())],
     };
@@ -88,7 +88,7 @@ public sealed class ScanResult
     {
         if (other.Model != Model || other.Layer != Layer || other.Dataset != Dataset || other.DatasetImages != DatasetImages || other.Settings != Settings || other.Channels != Channels)
             throw new ArgumentException($"Cannot merge a scan of {other.Model}/{other.Layer} on '{other.Dataset}' ({other.Settings}) into one of {Model}/{Layer} on '{Dataset}' ({Settings}).", nameof(other));
-        var merged = Empty(Model, Layer, new NamedCount(Dataset, DatasetImages), Settings, Channels);
+        var merged = Empty(Model, Layer, Dataset, DatasetImages, Settings, Channels);
         foreach (var r in Scanned.Concat(other.Scanned)) merged.AddRange(r[0], r[1]);
         for (int c = 0; c < Channels; c++)
         {
@@ -109,12 +109,4 @@ public sealed class ScanResult
 
     /// <summary>Reads <see cref="ToJson"/>'s output.</summary>
     public static ScanResult FromJson(string json) => JsonSerializer.Deserialize<ScanResult>(json, Json) ?? throw new InvalidDataException("Empty scan result JSON.");
-
-    sealed class NamedCount(string name, int count) : IImageSource
-    {
-        public string Name => name;
-        public int Count => count;
-        public string Id(int index) => $"{index}";
-        public TorchSharp.torch.Tensor Load(int index) => throw new NotSupportedException();
-    }
 }

@@ -68,7 +68,8 @@ public static class CurveSearch
         if (settings.CurvatureList.Any(k => k <= 0)) throw new ArgumentException("Curvatures of a curve search must be above 0 (lines are measured separately).", nameof(settings));
         var (h, w) = (model.Layer(layer, style.Size).Shape[2], model.Layer(layer, style.Size).Shape[3]);
         int uy = (int)h / 2, ux = (int)w / 2;
-        var field = ReceptiveFields.FromArchitecture(model, Units.Unit.Parse($"{layer}:0@{uy},{ux}"), style.Size);
+        var unit = Units.Unit.Parse($"{layer}:0@{uy},{ux}");
+        var field = ReceptiveFields.FromArchitecture(model, unit, style.Size);
         if (field.Clipped)
             throw new ArgumentException($"At {style.Size} px the central field of '{layer}' reaches the image's edge ({field}), so its centre is unknown; use a larger StimulusStyle.Size.", nameof(style));
         double cy = (field.Top + field.Bottom + 1) / 2.0, cx = (field.Left + field.Right + 1) / 2.0;
@@ -89,14 +90,14 @@ public static class CurveSearch
         var all = arcs.Concat(lines).Concat(rings).ToList();
 
         using var stimuli = Stimulus.Arcs(all, style);
-        var responses = Responses(model, layer, stimuli.Images, uy, ux);              // [stimuli, channels]
+        var responses = Tuning.LayerResponses(model, layer, stimuli.Images);         // [stimuli, channels], at the centre (uy, ux)
         var natural = Natural(model, layer, naturalImages);                           // [channels]
         int channels = responses.GetLength(1);
         var bestIndex = Enumerable.Range(0, channels).Select(c => Enumerable.Range(0, arcs.Count).MaxBy(i => responses[i, c])).ToArray();
         // The ring control: the full circle each channel's best arc belongs to (drawn once per distinct arc).
         var circles = bestIndex.Distinct().ToList();
         using var completed = Stimulus.Arcs(circles.Select(i => arcs[i] with { Length = 2 * Math.PI / arcs[i].Curvature + 1 }), style);
-        var circleResponses = Responses(model, layer, completed.Images, uy, ux);
+        var circleResponses = Tuning.LayerResponses(model, layer, completed.Images);
         var result = new List<CurveCandidate>(channels);
         for (int c = 0; c < channels; c++)
         {
@@ -107,34 +108,12 @@ public static class CurveSearch
                 .Where(i => arcs[i].Curvature == bestArc.Curvature && Math.Abs(((arcs[i].Orientation - bestArc.Orientation) % 360 + 360) % 360 - 180) < 1e-9)
                 .Max(i => responses[i, c]);
             double ring = Math.Max(circleResponses[circles.IndexOf(best), c], Enumerable.Range(arcs.Count + lines.Count, rings.Count).Max(i => responses[i, c]));
-            // Orientation selectivity of the best curvature at the best shift, over the circle.
-            double sx = 0, sy = 0, sum = 0;
-            for (int i = 0; i < arcs.Count; i++)
-                if (arcs[i].Curvature == bestArc.Curvature && shifted[i].Shift == shifted[best].Shift)
-                {
-                    double r = Math.Max(0, responses[i, c]), a = arcs[i].Orientation * Math.PI / 180;
-                    sx += r * Math.Cos(a); sy += r * Math.Sin(a); sum += r;
-                }
-            result.Add(new CurveCandidate(c, responses[best, c], bestArc, bestLine, opposite, ring, natural[c], sum > 0 ? Math.Sqrt(sx * sx + sy * sy) / sum : 0));
+            // Orientation selectivity of the best curvature at the best shift, over the circle (0 when nothing responds).
+            var sameCurve = Enumerable.Range(0, arcs.Count).Where(i => arcs[i].Curvature == bestArc.Curvature && shifted[i].Shift == shifted[best].Shift)
+                .Select(i => new TuningPoint<Arc>(arcs[i], responses[i, c])).ToList();
+            double selectivity = new TuningCurve<Arc>(unit with { Channel = c }, sameCurve).Circular(a => a.Orientation).Selectivity;
+            result.Add(new CurveCandidate(c, responses[best, c], bestArc, bestLine, opposite, ring, natural[c], double.IsNaN(selectivity) ? 0 : selectivity));
         }
-        return result;
-    }
-
-    static double[,] Responses(HookedModel model, string layer, Tensor images, int uy, int ux)
-    {
-        using var _ = no_grad();
-        var rows = new List<float[]>();
-        for (long start = 0; start < images.shape[0]; start += 32)
-        {
-            using var scope = NewDisposeScope();
-            using var cache = model.RunWithCache(images[TensorIndex.Slice(start, Math.Min(start + 32, images.shape[0]))].to(model.Dtype), [layer], stopEarly: true);
-            var at = cache[layer][.., .., uy, ux].to(float32).contiguous();
-            long c = at.shape[1];
-            var data = at.data<float>().ToArray();
-            for (int i = 0; i < at.shape[0]; i++) rows.Add(data[(int)(i * c)..(int)((i + 1) * c)]);
-        }
-        var result = new double[rows.Count, rows[0].Length];
-        for (int i = 0; i < rows.Count; i++) for (int j = 0; j < rows[i].Length; j++) result[i, j] = rows[i][j];
         return result;
     }
 

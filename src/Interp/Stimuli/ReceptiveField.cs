@@ -84,8 +84,9 @@ public static class ReceptiveFields
                     if (p.ndim >= 2) p.abs_();
                     else p.zero_();
                 }
+            var batchNorms = model.LayersOfType<BatchNorm2d>().ToHashSet();
             foreach (var name in model.LayerNames)
-                if (name == "preprocess" || name.EndsWith(".preprocess", StringComparison.Ordinal) || model.LayersOfType<BatchNorm2d>().Contains(name))
+                if (name == "preprocess" || name.EndsWith(".preprocess", StringComparison.Ordinal) || batchNorms.Contains(name))
                     hooks.Add(model.HookInputOutput(name, (input, _) => input.alias()));
 
             bool Reaches(int r, int c)
@@ -99,8 +100,9 @@ public static class ReceptiveFields
             }
 
             // Start from the pixel under the unit's position, or the nearest one that reaches it.
-            int sy = Math.Clamp((int)((uy + 0.5) * size / LayerSide(model, layer, size).H), 0, size - 1);
-            int sx = Math.Clamp((int)((ux + 0.5) * size / LayerSide(model, layer, size).W), 0, size - 1);
+            var (h, w) = LayerSide(model, layer, size);
+            int sy = Math.Clamp((int)((uy + 0.5) * size / h), 0, size - 1);
+            int sx = Math.Clamp((int)((ux + 0.5) * size / w), 0, size - 1);
             var start = Spiral(sy, sx, size, 16).Where(p => Reaches(p.Y, p.X)).Select(p => ((int Y, int X)?)p).FirstOrDefault();
             if (start is null) throw new InvalidOperationException($"No input pixel near ({sy}, {sx}) reaches {unit}; is the layer spatial?");
             (sy, sx) = start.Value;

@@ -77,23 +77,38 @@ public static class Tuning
     public static TuningCurve<TParameter> Measure<TParameter>(HookedModel model, Unit unit, StimulusSet<TParameter> stimuli, int batchSize = 32)
     {
         if (unit.Channel is null) throw new ArgumentException($"'{unit}' names no channel; a tuning curve is measured for one channel, e.g. '{unit.Layer}:0'.", nameof(unit));
-        if (batchSize < 1) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "The batch size must be at least 1.");
         model.RequireLayer(unit.Layer);
-        var responses = new List<double>(stimuli.Count);
+        unit.Validate(model.Layer(unit.Layer, (int)stimuli.Images.shape[2]).Shape);
+        var all = LayerResponses(model, unit.Layer, stimuli.Images, unit.Position, batchSize);
+        int channel = unit.Channel.Value;
+        return new TuningCurve<TParameter>(unit, [.. stimuli.Parameters.Select((p, i) => new TuningPoint<TParameter>(p, all[i, channel]))]);
+    }
+
+    /// <summary>
+    /// Every channel's response to every image [images, channels]: the layer's activation at <paramref name="position"/>, or at
+    /// the centre of its map when none is given (a layer without a map, [N, C], is read as it is). The model runs only up to
+    /// the layer, in batches of <paramref name="batchSize"/>.
+    /// </summary>
+    public static double[,] LayerResponses(HookedModel model, string layer, Tensor images, SpatialPosition? position = null, int batchSize = 32)
+    {
+        if (batchSize < 1) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "The batch size must be at least 1.");
+        model.RequireLayer(layer);
+        long n = images.shape[0];
+        double[,]? result = null;
         using var _ = no_grad();
-        for (int start = 0; start < stimuli.Count; start += batchSize)
+        for (long start = 0; start < n; start += batchSize)
         {
             using var scope = NewDisposeScope();
-            var batch = stimuli.Images[TensorIndex.Slice(start, Math.Min(start + batchSize, stimuli.Count))].to(model.Dtype);
-            using var cache = model.RunWithCache(batch, [unit.Layer], stopEarly: true);
-            var act = cache[unit.Layer];
-            unit.Validate(act.shape);
-            var ch = act.select(1, unit.Channel.Value);
-            var value = ch.ndim == 1 ? ch
-                : unit.Position is { } p ? ch.select(1, p.Y).select(1, p.X)
-                : ch.select(1, ch.shape[1] / 2).select(1, ch.shape[2] / 2);
-            responses.AddRange(value.to(float64).data<double>().ToArray());
+            using var cache = model.RunWithCache(images[TensorIndex.Slice(start, Math.Min(start + batchSize, n))].to(model.Dtype), [layer], stopEarly: true);
+            var act = cache[layer];
+            var at = act.ndim == 2 ? act
+                : position is { } p ? act[.., .., p.Y, p.X]
+                : act[.., .., act.shape[2] / 2, act.shape[3] / 2];
+            long rows = at.shape[0], channels = at.shape[1];
+            result ??= new double[n, channels];
+            var data = at.to(float64).contiguous().data<double>().ToArray();
+            for (long i = 0; i < rows; i++) for (long c = 0; c < channels; c++) result[start + i, c] = data[i * channels + c];
         }
-        return new TuningCurve<TParameter>(unit, [.. stimuli.Parameters.Zip(responses, (p, r) => new TuningPoint<TParameter>(p, r))]);
+        return result ?? throw new ArgumentException("There are no images to measure.", nameof(images));
     }
 }
