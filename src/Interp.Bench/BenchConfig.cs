@@ -253,7 +253,7 @@ public static class BenchConfig
         var stamps = new List<double>();
         var clock = Stopwatch.StartNew();
         int skip = options.RedirectReluSteps + warmup;
-        using var result = Renderer.Render(model, objective, options with { Steps = skip + steps, Progress = new Stamp(stamps, clock) });
+        using var result = Renderer.Render(model, objective, options with { Steps = skip + steps, Progress = new Callback(_ => stamps.Add(clock.Elapsed.TotalMilliseconds)) });
         var stepTimes = stamps.Zip(stamps.Skip(1), (a, b) => b - a).Skip(skip - 1).ToList();
         return (Median(stepTimes), result.History[^1]);
     }
@@ -286,11 +286,6 @@ public static class BenchConfig
     {
         var line = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith(key, StringComparison.Ordinal));
         return line is null ? double.NaN : double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) / 1024;
-    }
-
-    sealed class Stamp(List<double> stamps, Stopwatch clock) : IProgress<RenderProgress>
-    {
-        public void Report(RenderProgress value) => stamps.Add(clock.Elapsed.TotalMilliseconds);
     }
 
     sealed class Callback(Action<RenderProgress> report) : IProgress<RenderProgress>

@@ -69,11 +69,11 @@ public class DatasetScanTests
         // Interrupted after the second batch (8 images), then resumed from the checkpoint.
         var checkpoint = Path.Combine(TestPaths.Temp("scan"), "conv.checkpoint.json");
         using var cts = new CancellationTokenSource();
-        var progress = new Callback(p => { if (p.Done == 8) cts.Cancel(); });
+        var progress = new SynchronousProgress<ScanProgress>(p => { if (p.Done == 8) cts.Cancel(); });
         Assert.Throws<OperationCanceledException>(() => DatasetScan.Run(model, "conv", source, Settings, checkpointPath: checkpoint, progress: progress, cancellation: cts.Token));
         Assert.True(File.Exists(checkpoint));
         int resumedFrom = -1;
-        var resumed = DatasetScan.Run(model, "conv", source, Settings, checkpointPath: checkpoint, progress: new Callback(p => { if (resumedFrom < 0) resumedFrom = p.Done; }));
+        var resumed = DatasetScan.Run(model, "conv", source, Settings, checkpointPath: checkpoint, progress: new SynchronousProgress<ScanProgress>(p => { if (resumedFrom < 0) resumedFrom = p.Done; }));
         Assert.Equal(12, resumedFrom);                     // the first report after resuming is after images 8..11
         Assert.Equal(whole.ToJson(), resumed.ToJson());
         // A different scan refuses the checkpoint rather than mixing results.
@@ -108,10 +108,5 @@ public class DatasetScanTests
         Assert.Equal((0, 0), new Shard(0, 3).Range(2));
         Assert.Equal((1, 2), new Shard(2, 3).Range(2));
         Assert.Contains("at least one example", Assert.Throws<ArgumentOutOfRangeException>(() => new ScanSettings(TopK: 0).Validate()).Message);
-    }
-
-    sealed class Callback(Action<ScanProgress> report) : IProgress<ScanProgress>
-    {
-        public void Report(ScanProgress value) => report(value);
     }
 }

@@ -15,11 +15,6 @@ public class RenderFidelityTests(ResNet18Fixture fixture, ITestOutputHelper outp
 {
     static RenderOptions Small(int steps) => new() { Steps = steps, Size = 64, Seed = 0, Transforms = new TransformStack([new Jitter(4)]) };
 
-    sealed class Callback(Action<RenderProgress> report) : IProgress<RenderProgress>
-    {
-        public void Report(RenderProgress value) => report(value);
-    }
-
     [Fact]
     public void Stopping_at_the_deepest_layer_gives_the_same_render_bit_for_bit_and_skips_later_layers()
     {
@@ -95,14 +90,14 @@ public class RenderFidelityTests(ResNet18Fixture fixture, ITestOutputHelper outp
         int relus = model.LayersOfType<ReLU>().Count;
         Assert.True(relus > 0);
         var active = new List<int>();
-        using (Renderer.Render(model, Objectives.Channel("layer2:3"), Small(20) with { Progress = new Callback(_ => active.Add(model.ActiveHookCount)) })) { }
+        using (Renderer.Render(model, Objectives.Channel("layer2:3"), Small(20) with { Progress = new SynchronousProgress<RenderProgress>(_ => active.Add(model.ActiveHookCount)) })) { }
         Assert.Equal(Enumerable.Repeat(relus, 17).Concat(Enumerable.Repeat(0, 3)), active);
         Assert.Equal(0, model.ActiveHookCount);
 
         // Cancelled during redirection.
         using var cts = new CancellationTokenSource();
         Assert.Throws<OperationCanceledException>(() => Renderer.Render(model, Objectives.Channel("layer2:3"),
-            Small(20) with { Progress = new Callback(p => { if (p.Step == 2) cts.Cancel(); }), Cancellation = cts.Token }));
+            Small(20) with { Progress = new SynchronousProgress<RenderProgress>(p => { if (p.Step == 2) cts.Cancel(); }), Cancellation = cts.Token }));
         Assert.Equal(0, model.ActiveHookCount);
 
         // Failing during redirection: the objective overflows to infinity at step 1.

@@ -88,7 +88,7 @@ public class RenderTests(ResNet18Fixture fixture, ITestOutputHelper output)
         GC.Collect();
         bool noGc = GC.TryStartNoGCRegion(200_000_000);
         bool heldAtEnd = false;
-        var progress = new SynchronousProgress(p =>
+        var progress = new SynchronousProgress<RenderProgress>(p =>
         {
             if (p.Step is 50 or 299) counts[p.Step] = Tensor.TotalCount;
             if (p.Step == 299) heldAtEnd = System.Runtime.GCSettings.LatencyMode == System.Runtime.GCLatencyMode.NoGCRegion;
@@ -141,13 +141,8 @@ public class RenderTests(ResNet18Fixture fixture, ITestOutputHelper output)
     public void Cancellation_stops_between_steps()
     {
         using var cts = new CancellationTokenSource();
-        var progress = new SynchronousProgress(p => { if (p.Step == 3) cts.Cancel(); });
+        var progress = new SynchronousProgress<RenderProgress>(p => { if (p.Step == 3) cts.Cancel(); });
         Assert.Throws<OperationCanceledException>(() => Renderer.Render(fixture.Model, Objectives.Channel("layer3:1"), Quick(50) with { Progress = progress, Cancellation = cts.Token }));
         Assert.Equal(0, fixture.Model.ActiveHookCount);
-    }
-
-    sealed class SynchronousProgress(Action<RenderProgress> report) : IProgress<RenderProgress>
-    {
-        public void Report(RenderProgress value) => report(value);
     }
 }
