@@ -78,20 +78,17 @@ public static partial class TextCleanup
     }
 
     /// <summary>ﬀ ﬁ ﬂ ﬃ ﬄ ﬅ ﬆ (U+FB00–U+FB06) become their letters, as ftfy's <c>fix_latin_ligatures</c>.</summary>
-    public static string FixLatinLigatures(string text)
-    {
-        var sb = new StringBuilder(text.Length);
-        foreach (var c in text)
-            sb.Append(c is >= '\uFB00' and <= '\uFB06' ? c.ToString().Normalize(NormalizationForm.FormKC) : c.ToString());
-        return sb.ToString();
-    }
+    public static string FixLatinLigatures(string text) => CompatibilityForms(text, '\uFB00', '\uFB06');
 
     /// <summary>Full-width and half-width forms (U+FF01–U+FFEF) become their ordinary characters (NFKC), as ftfy's <c>fix_character_width</c>.</summary>
-    public static string FixCharacterWidth(string text)
+    public static string FixCharacterWidth(string text) => CompatibilityForms(text, '\uFF01', '\uFFEF');
+
+    /// <summary>Characters from <paramref name="first"/> to <paramref name="last"/> replaced by their compatibility form (NFKC); others kept.</summary>
+    static string CompatibilityForms(string text, char first, char last)
     {
         var sb = new StringBuilder(text.Length);
         foreach (var c in text)
-            sb.Append(c is >= '\uFF01' and <= '\uFFEF' ? c.ToString().Normalize(NormalizationForm.FormKC) : c.ToString());
+            sb.Append(c >= first && c <= last ? c.ToString().Normalize(NormalizationForm.FormKC) : c.ToString());
         return sb.ToString();
     }
 

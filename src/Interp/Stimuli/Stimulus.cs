@@ -11,7 +11,12 @@ namespace Interp.Stimuli;
 public static class Stimulus
 {
     /// <summary>The arc drawn as an image [3, H, W].</summary>
-    public static Tensor Draw(Arc arc, StimulusStyle? style = null) => Paint(Coverage(arc, style ??= new()), style);
+    public static Tensor Draw(Arc arc, StimulusStyle? style = null)
+    {
+        style ??= new();
+        using var coverage = Coverage(arc, style);
+        return Paint(coverage, style);
+    }
 
     /// <summary>The grating drawn as an image [3, H, W].</summary>
     public static Tensor Draw(Grating grating, StimulusStyle? style = null)
