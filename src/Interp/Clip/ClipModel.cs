@@ -50,7 +50,14 @@ public sealed class ClipModel : nn.Module<Tensor, Tensor>
     public ClipVisionTower Visual => visual;
 
     /// <summary>exp(logit_scale): the temperature that turns cosine similarities into logits.</summary>
-    public double LogitScale => logit_scale.detach().exp().item<float>();
+    public double LogitScale
+    {
+        get
+        {
+            using var scope = NewDisposeScope();
+            return logit_scale.detach().exp().item<float>();
+        }
+    }
 
     /// <summary>Image features [N, embed] of RGB images in [0, 1] [N, 3, H, W]: <see cref="ClipPreprocess.Normalize"/>, then <see cref="EncodeImage"/>.</summary>
     public override Tensor forward(Tensor image)
