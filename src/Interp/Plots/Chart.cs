@@ -102,6 +102,66 @@ public sealed class Chart
         return new Chart(chart, title, [.. rowLabels, .. columnLabels], flat);
     }
 
+    /// <summary>
+    /// A polar plot: each series' response r at angle θ (degrees, counter-clockwise, 0° pointing right, as the stimuli's
+    /// orientations), drawn as a closed curve around the origin, with guide circles and 45° spokes. Negative responses
+    /// are drawn at radius 0 (a tuning curve's rectified response); <see cref="Data"/> keeps the values as given.
+    /// Drawn on Cartesian axes of equal scale, because XPlot.Plotly 4.1.0 has no polar trace that plotly.js 2 still draws.
+    /// </summary>
+    public static Chart Polar(IReadOnlyList<(string Name, IReadOnlyList<double> Degrees, IReadOnlyList<double> R)> series, string title)
+    {
+        if (series.Count == 0) throw new ArgumentException("Give at least one series.", nameof(series));
+        foreach (var (name, t, r) in series)
+        {
+            if (t.Count != r.Count) throw new ArgumentException($"Series '{name}' has {t.Count} angles but {r.Count} values.");
+            if (t.Count == 0) throw new ArgumentException($"Series '{name}' is empty.");
+            if (r.Any(v => !double.IsFinite(v))) throw new ArgumentException($"Series '{name}' holds a value that is not finite.");
+        }
+        double max = Math.Max(series.Max(s => s.R.Max()), 1e-12);
+        double extent = max * 1.18;
+        var traces = new List<Trace>();
+        foreach (var frac in new[] { 0.5, 1.0 })
+        {
+            var a = Enumerable.Range(0, 73).Select(i => i * 5 * Math.PI / 180).ToList();
+            traces.Add(new Scatter { x = a.Select(v => frac * max * Math.Cos(v)), y = a.Select(v => frac * max * Math.Sin(v)), mode = "lines",
+                line = new Line { color = "#cccccc", width = 1 }, hoverinfo = "skip", showlegend = false });
+        }
+        for (int d = 0; d < 360; d += 45)
+        {
+            double rad = d * Math.PI / 180;
+            traces.Add(new Scatter { x = new[] { 0, max * Math.Cos(rad), 1.1 * max * Math.Cos(rad) }, y = new[] { 0, max * Math.Sin(rad), 1.1 * max * Math.Sin(rad) },
+                mode = "lines+text", text = new[] { "", "", $"{d}°" }, line = new Line { color = "#dddddd", width = 1 }, hoverinfo = "skip", showlegend = false });
+        }
+        foreach (var (name, t, r) in series)
+        {
+            var points = PolarPoints(t, r);
+            traces.Add(new Scatter
+            {
+                x = points.Select(p => p.X), y = points.Select(p => p.Y), mode = "lines+markers", name = name,
+                text = points.Select(p => $"{t[p.Index]:0.#}°: {r[p.Index]:0.###}"), hoverinfo = "text+name",
+            });
+        }
+        var chart = XPlot.Plotly.Chart.Plot(traces);
+        chart.WithLayout(new Layout.Layout
+        {
+            title = title,
+            xaxis = new Xaxis { range = new[] { -extent, extent }, zeroline = false, showgrid = false, showticklabels = false },
+            yaxis = new Yaxis { range = new[] { -extent, extent }, zeroline = false, showgrid = false, showticklabels = false },
+            margin = new Margin { l = 30, r = 30, t = 60, b = 70 },
+            legend = new Legend { orientation = "h" },
+        });
+        chart.WithSize(500, 570);   // a 440 × 440 plot area: equal scales, so circles stay round
+        return new Chart(chart, title, series.Select(s => s.Name).ToList(), series.SelectMany(s => s.R).ToList());
+    }
+
+    /// <summary>The closed curve a polar series draws: points in order of angle (0–360°), the first repeated at the end.</summary>
+    internal static List<(int Index, double X, double Y)> PolarPoints(IReadOnlyList<double> degrees, IReadOnlyList<double> r)
+    {
+        var order = Enumerable.Range(0, degrees.Count).OrderBy(i => ((degrees[i] % 360) + 360) % 360).ToList();
+        order.Add(order[0]);
+        return [.. order.Select(i => (i, Math.Max(0, r[i]) * Math.Cos(degrees[i] * Math.PI / 180), Math.Max(0, r[i]) * Math.Sin(degrees[i] * Math.PI / 180)))];
+    }
+
     static void Style(PlotlyChart chart, string title, string xTitle, string yTitle)
     {
         chart.WithTitle(title);

@@ -28,4 +28,23 @@ public class ChartTests
         Assert.Contains("\"name\":\"b\"", html);
         Assert.Contains("'b' has 2 x values but 1 y values", Assert.Throws<ArgumentException>(() => Chart.Lines([("b", [1.0, 2], [1.0])], "t")).Message);
     }
+
+    [Fact]
+    public void A_polar_curve_goes_round_in_angle_order_closes_and_draws_negative_responses_at_the_centre()
+    {
+        var points = Chart.PolarPoints([270.0, 0, 90, -180], [3.0, 1, 2, -1]);
+        Assert.Equal([1, 2, 3, 0, 1], points.Select(p => p.Index));             // 0°, 90°, −180° (= 180°), 270°, back to 0°
+        double[] x = [1, 0, 0, 0, 1], y = [0, 2, 0, -3, 0];
+        for (int i = 0; i < points.Count; i++)
+        {
+            Assert.Equal(x[i], points[i].X, 12);
+            Assert.Equal(y[i], points[i].Y, 12);
+        }
+        var chart = Chart.Polar([("unit 3", [0.0, 90, 180, 270], [1.0, 2, -1, 3])], "tuning");
+        Assert.Equal([1, 2, -1, 3], chart.Data);                               // the data keep the values as given
+        Assert.Equal(["unit 3"], chart.Labels);
+        Assert.Contains("\"name\":\"unit 3\"", chart.ToHtml());
+        Assert.Contains("'u' has 2 angles but 1 values", Assert.Throws<ArgumentException>(() => Chart.Polar([("u", [0.0, 90], [1.0])], "t")).Message);
+        Assert.Contains("not finite", Assert.Throws<ArgumentException>(() => Chart.Polar([("u", [0.0], [double.NaN])], "t")).Message);
+    }
 }

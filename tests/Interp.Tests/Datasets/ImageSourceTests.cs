@@ -1,0 +1,98 @@
+using System.Security.Cryptography;
+using Interp.Datasets;
+using Interp.Images;
+using static TorchSharp.torch;
+
+namespace Interp.Tests.Datasets;
+
+public class ImageSourceTests
+{
+    /// <summary>Image i is [3, h, w] with pixel (c, y, x) = i·1000 + c·100 + y·10 + x… scaled into [0, 1] by /10000.</summary>
+    static Tensor Numbered(int i, int h, int w)
+    {
+        var c = arange(3).view(3, 1, 1) * 100;
+        var y = arange(h).view(1, h, 1) * 10;
+        var x = arange(w).view(1, 1, w);
+        return ((c + y + x + i * 1000) / 10000.0).to(float32);
+    }
+
+    [Fact]
+    public void Concatenated_sources_run_through_each_part_in_turn_and_skip_empty_parts()
+    {
+        var a = new MemoryImages("a", [Numbered(0, 4, 4), Numbered(1, 4, 4)]);
+        var empty = new MemoryImages("empty", []);
+        var b = new MemoryImages("b", [Numbered(2, 4, 4)]);
+        var all = new ConcatImages("all", empty, a, empty, b, empty);
+        Assert.Equal(3, all.Count);
+        for (int i = 0; i < 3; i++)
+        {
+            using var img = all.Load(i);
+            Assert.Equal(i * 1000 / 10000.0, img[0, 0, 0].item<float>(), 6);
+        }
+        Assert.Equal(["0", "1", "0"], Enumerable.Range(0, 3).Select(all.Id));
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => all.Load(3));
+        Assert.Contains("0..2", e.Message);
+    }
+
+    [Fact]
+    public void Crop_squares_tile_the_short_side_and_spread_along_the_long_side()
+    {
+        Assert.Equal((0, 3, 10), ImageCrops.Square(10, 16, 1, 0, 0));          // the centred square
+        Assert.Equal((0, 0, 5), ImageCrops.Square(10, 16, 2, 0, 0));
+        Assert.Equal((5, 11, 5), ImageCrops.Square(10, 16, 2, 1, 1));          // flush with the far corner
+        Assert.Equal((8, 0, 4), ImageCrops.Square(12, 12, 3, 2, 0));
+        Assert.Equal((4, 0, 4), ImageCrops.Square(12, 12, 3, 1, 0));
+        Assert.Equal(4, ImageCrops.Square(17, 8, 1, 0, 0).Top);                  // (17 − 8) / 2
+    }
+
+    [Fact]
+    public void Crops_are_exact_copies_of_the_image_regions_with_ids_that_name_them()
+    {
+        var images = new List<Tensor> { Numbered(0, 10, 16), Numbered(1, 12, 12) };
+        using var crops = new ImageCrops(new MemoryImages("m", images), 1, 2);
+        Assert.Equal(5, crops.PerImage);
+        Assert.Equal(10, crops.Count);
+        Assert.Equal("0@1:0,0", crops.Id(0));
+        Assert.Equal("0@2:1,1", crops.Id(4));
+        Assert.Equal("1@2:0,1", crops.Id(7));
+        Assert.Equal((1, 2, 0, 1), crops.Locate(7));
+        foreach (int k in Enumerable.Range(0, crops.Count))
+        {
+            var (image, grid, row, col) = crops.Locate(k);
+            var src = images[image];
+            var (top, left, side) = ImageCrops.Square((int)src.shape[1], (int)src.shape[2], grid, row, col);
+            using var crop = crops.Load(k);
+            using var expected = src[.., TensorIndex.Slice(top, top + side), TensorIndex.Slice(left, left + side)];
+            Assert.Equal([3L, side, side], crop.shape);
+            Assert.True(crop.allclose(expected, rtol: 0, atol: 0), $"crop {k} ({crops.Id(k)}) differs from its region");
+        }
+        // A crop is the caller's copy: changing it leaves the source image as it was.
+        using (var first = crops.Load(0)) first.fill_(0);
+        using (var again = crops.Load(0)) Assert.NotEqual(0f, again.max().item<float>());
+        Assert.Throws<ArgumentOutOfRangeException>(() => new ImageCrops(new MemoryImages("m", images), 0));
+        Assert.Throws<ArgumentException>(() => new ImageCrops(new MemoryImages("m", images), 2, 2));
+    }
+
+    [Fact]
+    public void The_shipped_photo_collection_matches_its_provenance_rows_and_loads_as_rgb()
+    {
+        var readme = File.ReadAllLines(Path.Combine(SamplePhotos.Folder, "README.md"));
+        var files = Directory.GetFiles(SamplePhotos.Folder).Where(f => ImageIO.SupportedExtensions.Contains(Path.GetExtension(f).ToLowerInvariant())).ToList();
+        Assert.Equal(21, files.Count);
+        foreach (var f in files)
+        {
+            var row = Assert.Single(readme, l => l.StartsWith($"| `{Path.GetFileName(f)}` |", StringComparison.Ordinal));
+            var cells = row.Split('|').Select(c => c.Trim().Trim('`')).ToArray();
+            Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(f))), cells[8]);
+            Assert.Contains(cells[5], new[] { "CC0", "CC0-1.0", "public domain", "no known copyright restrictions", "CC-BY-4.0", "CC-BY-SA-4.0", "CC-BY-SA-3.0" });
+        }
+        var all = SamplePhotos.All();
+        Assert.Equal(SampleImages.Names.Count + 21, all.Count);
+        for (int i = 0; i < all.Count; i++)
+        {
+            using var img = all.Load(i);
+            Assert.Equal(3, img.shape[0]);
+            Assert.True(Math.Min(img.shape[1], img.shape[2]) >= 224, $"{all.Id(i)} is {img.shape[1]}×{img.shape[2]}; crops at 224 px need a short side of 224 or more");
+        }
+    }
+}
