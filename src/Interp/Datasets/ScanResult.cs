@@ -83,6 +83,17 @@ public sealed class ScanResult
             if (Scanned[i - 1][1] == Scanned[i][0]) { Scanned[i - 1] = [Scanned[i - 1][0], Scanned[i][1]]; Scanned.RemoveAt(i); }
     }
 
+    /// <summary>
+    /// Each channel's largest activation over the scanned images (its first top example), e.g. the natural scale a curve
+    /// search compares stimulus responses with.
+    /// </summary>
+    public double[] Peaks()
+    {
+        if (ImagesScanned == 0 || Top.Any(t => t.Count == 0))
+            throw new InvalidOperationException($"The scan of '{Dataset}' has no examples yet ({ImagesScanned} images scanned, {Skipped.Count} skipped); peaks need at least one image read.");
+        return [.. Top.Select(t => (double)t[0].Activation)];
+    }
+
     /// <summary>The result of both scans together; they must be of the same model, layer, dataset and settings, over disjoint ranges.</summary>
     public ScanResult Merge(ScanResult other)
     {

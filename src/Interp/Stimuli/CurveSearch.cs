@@ -32,8 +32,9 @@ public sealed record CurveSearchSettings(double OrientationStep = 15, IReadOnlyL
 }
 
 /// <summary>What the curve search measured for one channel, and whether it passes given criteria.</summary>
+/// <param name="BestShift">The offset in px along the best arc's bulge direction (one of the search's shifts) at which it was drawn.</param>
 public sealed record CurveCandidate(int Channel, double BestCurve, Arc BestCurveStimulus, double BestLine, double Opposite, double Ring, double Natural,
-    double OrientationSelectivity)
+    double OrientationSelectivity, double BestShift = 0)
 {
     /// <summary>Whether every criterion holds.</summary>
     public bool Passes(CurveCriteria c) =>
@@ -61,24 +62,23 @@ public sealed record CurveCandidate(int Channel, double BestCurve, Arc BestCurve
 public static class CurveSearch
 {
     /// <summary>Measures every channel of <paramref name="layer"/>; <paramref name="naturalImages"/> [N, 3, H, W] set each channel's natural scale.</summary>
-    public static IReadOnlyList<CurveCandidate> Measure(HookedModel model, string layer, Tensor naturalImages, CurveSearchSettings? settings = null, StimulusStyle? style = null)
+    public static IReadOnlyList<CurveCandidate> Measure(HookedModel model, string layer, Tensor naturalImages, CurveSearchSettings? settings = null, StimulusStyle? style = null) =>
+        Measure(model, layer, Natural(model, layer, naturalImages), settings, style);
+
+    /// <summary>
+    /// Measures every channel of <paramref name="layer"/> against each channel's natural scale given directly, e.g. the
+    /// peaks of a dataset scan (<c>ScanResult.Peaks()</c>) over many more images than fit in one batch.
+    /// </summary>
+    public static IReadOnlyList<CurveCandidate> Measure(HookedModel model, string layer, double[] naturalPeaks, CurveSearchSettings? settings = null, StimulusStyle? style = null)
     {
         settings ??= new CurveSearchSettings();
         style ??= new StimulusStyle(Size: model.Input.Size);
         if (settings.CurvatureList.Any(k => k <= 0)) throw new ArgumentException("Curvatures of a curve search must be above 0 (lines are measured separately).", nameof(settings));
-        var (h, w) = (model.Layer(layer, style.Size).Shape[2], model.Layer(layer, style.Size).Shape[3]);
-        int uy = (int)h / 2, ux = (int)w / 2;
-        var unit = Units.Unit.Parse($"{layer}:0@{uy},{ux}");
-        var field = ReceptiveFields.FromArchitecture(model, unit, style.Size);
-        if (field.Clipped)
-            throw new ArgumentException($"At {style.Size} px the central field of '{layer}' reaches the image's edge ({field}), so its centre is unknown; use a larger StimulusStyle.Size.", nameof(style));
-        double cy = (field.Top + field.Bottom + 1) / 2.0, cx = (field.Left + field.Right + 1) / 2.0;
-
-        Arc Shifted(Arc a, double d)
-        {
-            double t = a.Orientation * Math.PI / 180;
-            return a with { X = cx + d * Math.Cos(t), Y = cy - d * Math.Sin(t) };
-        }
+        var (unit, cx, cy) = CentralField(model, layer, style);
+        long channelCount = model.Layer(layer, style.Size).Shape[1];
+        if (naturalPeaks.Length != channelCount)
+            throw new ArgumentException($"'{layer}' has {channelCount} channels but {naturalPeaks.Length} natural peaks were given; give one per channel.", nameof(naturalPeaks));
+        Arc Shifted(Arc a, double d) => ShiftAlongNormal(a, d, cx, cy);
         var orientations = Stimulus.Circle(settings.OrientationStep);
         var shifted = (from o in orientations from k in settings.CurvatureList from d in settings.ShiftList
                        select (Arc: Shifted(new Arc(o, k, settings.Length, settings.LineWidth), d), Shift: d)).ToList();
@@ -91,7 +91,6 @@ public static class CurveSearch
 
         using var stimuli = Stimulus.Arcs(all, style);
         var responses = Tuning.LayerResponses(model, layer, stimuli.Images);         // [stimuli, channels], at the centre (uy, ux)
-        var natural = Natural(model, layer, naturalImages);                           // [channels]
         int channels = responses.GetLength(1);
         var bestIndex = Enumerable.Range(0, channels).Select(c => Enumerable.Range(0, arcs.Count).MaxBy(i => responses[i, c])).ToArray();
         // The ring control: the full circle each channel's best arc belongs to (drawn once per distinct arc).
@@ -112,9 +111,38 @@ public static class CurveSearch
             var sameCurve = Enumerable.Range(0, arcs.Count).Where(i => arcs[i].Curvature == bestArc.Curvature && shifted[i].Shift == shifted[best].Shift)
                 .Select(i => new TuningPoint<Arc>(arcs[i], responses[i, c])).ToList();
             double selectivity = new TuningCurve<Arc>(unit with { Channel = c }, sameCurve).Circular(a => a.Orientation).Selectivity;
-            result.Add(new CurveCandidate(c, responses[best, c], bestArc, bestLine, opposite, ring, natural[c], double.IsNaN(selectivity) ? 0 : selectivity));
+            result.Add(new CurveCandidate(c, responses[best, c], bestArc, bestLine, opposite, ring, naturalPeaks[c], double.IsNaN(selectivity) ? 0 : selectivity, shifted[best].Shift));
         }
         return result;
+    }
+
+    /// <summary>
+    /// The orientation tuning of a candidate over the circle: arcs of its best curvature at its best shift along each
+    /// orientation's normal, read at the layer's central position as in the search (for polar plots of a family).
+    /// </summary>
+    public static TuningCurve<Arc> OrientationCurve(HookedModel model, string layer, CurveCandidate candidate, double step = 15, StimulusStyle? style = null)
+    {
+        style ??= new StimulusStyle(Size: model.Input.Size);
+        var (unit, cx, cy) = CentralField(model, layer, style);
+        var best = candidate.BestCurveStimulus;
+        using var set = Stimulus.Arcs(Stimulus.Circle(step).Select(o => ShiftAlongNormal(best with { Orientation = o }, candidate.BestShift, cx, cy)), style);
+        return Tuning.Measure(model, unit with { Channel = candidate.Channel }, set);
+    }
+
+    static Arc ShiftAlongNormal(Arc a, double d, double cx, double cy)
+    {
+        double t = a.Orientation * Math.PI / 180;
+        return a with { X = cx + d * Math.Cos(t), Y = cy - d * Math.Sin(t) };
+    }
+
+    static (Units.Unit Unit, double Cx, double Cy) CentralField(HookedModel model, string layer, StimulusStyle style)
+    {
+        var shape = model.Layer(layer, style.Size).Shape;
+        var unit = Units.Unit.Parse($"{layer}:0@{shape[2] / 2},{shape[3] / 2}");
+        var field = ReceptiveFields.FromArchitecture(model, unit, style.Size);
+        if (field.Clipped)
+            throw new ArgumentException($"At {style.Size} px the central field of '{layer}' reaches the image's edge ({field}), so its centre is unknown; use a larger StimulusStyle.Size.", nameof(style));
+        return (unit, (field.Left + field.Right + 1) / 2.0, (field.Top + field.Bottom + 1) / 2.0);
     }
 
     static double[] Natural(HookedModel model, string layer, Tensor images)

@@ -64,17 +64,37 @@ public static class Stimulus
     public static StimulusSet<FrequencyBoundary> FrequencyBoundaries(IEnumerable<FrequencyBoundary> boundaries, StimulusStyle? style = null) => Batch(boundaries, b => Draw(b, style));
 
     /// <summary>
-    /// <paramref name="image"/> [3, H, W] rotated about its centre by each of <paramref name="degrees"/> (bilinear;
-    /// uncovered corners take <paramref name="fill"/>, default mid-grey), e.g. a dataset example over 0–360°.
+    /// <paramref name="image"/> [3, H, W] rotated counter-clockwise (on screen) by each of <paramref name="degrees"/>
+    /// (bilinear; pixels that come from outside the image take <paramref name="fill"/>, default mid-grey), e.g. a dataset
+    /// example over 0–360° to trace a unit's rotation tuning.
     /// </summary>
-    public static StimulusSet<double> Rotations(Tensor image, IEnumerable<double> degrees, float fill = 0.5f)
+    /// <param name="centreX">Column of the centre of rotation in px (pixel centres at +0.5); default the image's centre.</param>
+    /// <param name="centreY">Row of the centre of rotation in px; default the image's centre.</param>
+    /// <param name="aperture">When given, a radius in px: everything farther from the centre is set to <paramref name="fill"/>
+    /// in every rotation, so the unit sees the same disc of the image turn and no corner swings into its field.</param>
+    public static StimulusSet<double> Rotations(Tensor image, IEnumerable<double> degrees, float fill = 0.5f, double? centreX = null, double? centreY = null,
+        double? aperture = null)
     {
         if (image.ndim != 3 || image.shape[0] != 3) throw new ArgumentException($"Expected an RGB image [3,H,W]; got [{string.Join(",", image.shape)}].", nameof(image));
+        long h = image.shape[1], w = image.shape[2];
+        double cx = centreX ?? w / 2.0, cy = centreY ?? h / 2.0;
+        if (aperture is { } r0 && !(r0 > 0)) throw new ArgumentOutOfRangeException(nameof(aperture), aperture, "The aperture is a radius in px above 0.");
         return Batch(degrees, d =>
         {
             using var scope = NewDisposeScope();
+            // Output pixel centre (u, v) samples the input at c + R·(p − c), R the rotation by −d on screen (y down);
+            // grid_sample takes positions normalized to [−1, 1] over pixel edges (align_corners = false).
+            double a = d * Math.PI / 180, cos = Math.Cos(a), sin = Math.Sin(a);
+            var u = (arange(w, dtype: float64) + 0.5 - cx).view(1, w).expand(h, w);
+            var v = (arange(h, dtype: float64) + 0.5 - cy).view(h, 1).expand(h, w);
+            var srcX = cx + cos * u - sin * v;
+            var srcY = cy + sin * u + cos * v;
+            var grid = stack([srcX * (2.0 / w) - 1, srcY * (2.0 / h) - 1], -1).unsqueeze(0).to(image.dtype);
             var shifted = (image - fill).unsqueeze(0);
-            return (RandomRotate.Rotate(shifted, d, bilinear: true).squeeze(0) + fill).MoveToOuterDisposeScope();
+            var rotated = nn.functional.grid_sample(shifted, grid, mode: GridSampleMode.Bilinear, padding_mode: GridSamplePaddingMode.Zeros, align_corners: false).squeeze(0);
+            if (aperture is { } r)
+                rotated = rotated * (u.square() + v.square() <= r * r).to(image.dtype);
+            return (rotated + fill).MoveToOuterDisposeScope();
         });
     }
 

@@ -50,6 +50,11 @@ public class DatasetScanTests
         // Dark pixels in channel (i + 1) % 3 = 0 for i = 2, 5, 8, …, 17; the darkest is image 17.
         Assert.Equal(17, result.Bottom[0][0].Image);
         Assert.Equal(((17 + 4) % 8, (17 + 2) % 8), (result.Bottom[0][0].Y, result.Bottom[0][0].X));
+        // Peaks: each channel's largest value over every image and position, computed here directly.
+        var expected = stack(images).amax([0, 2, 3]).to(float64).data<double>().ToArray();
+        Assert.Equal(expected, result.Peaks(), (a, b) => Math.Abs(a - b) < 1e-6);
+        var empty = ScanResult.Empty("copy", "conv", "nothing", 0, Settings, 3);
+        Assert.Contains("no examples yet", Assert.Throws<InvalidOperationException>(() => empty.Peaks()).Message);
         foreach (var t in images) t.Dispose();
     }
 

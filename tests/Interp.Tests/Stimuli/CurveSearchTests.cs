@@ -58,4 +58,26 @@ public class CurveSearchTests(ITestOutputHelper output)
         Assert.Contains("prefers lines", found[1].Failures(criteria));
         Assert.Contains("prefers the full ring", found[2].Failures(criteria));
     }
+
+    [Fact]
+    public void Natural_peaks_given_directly_match_the_batch_version_and_the_orientation_curve_repeats_the_search()
+    {
+        using var model = new HookedModel("templates", new TemplateNet(), new InputConvention(64, "identity"));
+        using var natural = rand([4, 3, 64, 64], generator: new Generator().manual_seed(0));
+        var settings = new CurveSearchSettings(OrientationStep: 30, Curvatures: [0.05, 0.1], Length: 25, LineWidth: 3, Shifts: [-4, 0, 4]);
+        var style = new StimulusStyle(Size: 64);
+        var fromImages = CurveSearch.Measure(model, "relu", natural, settings, style);
+        double[] peaks;
+        using (no_grad()) using (var act = model.RunWithCache(natural, "relu")) peaks = act["relu"].to(float64).amax([0, 2, 3]).data<double>().ToArray();
+        var fromPeaks = CurveSearch.Measure(model, "relu", peaks, settings, style);
+        Assert.Equal(fromImages, fromPeaks);
+        Assert.Contains("3 channels but 2 natural peaks", Assert.Throws<ArgumentException>(() => CurveSearch.Measure(model, "relu", new double[] { 1, 2 }, settings, style)).Message);
+        // The orientation curve at the best curvature and shift contains the search's best response at the best orientation.
+        var arcUnit = fromPeaks[0];
+        var curve = CurveSearch.OrientationCurve(model, "relu", arcUnit, step: 30, style);
+        Assert.Equal(12, curve.Points.Count);
+        Assert.Equal(arcUnit.BestCurveStimulus, curve.Best);
+        Assert.Equal(arcUnit.BestCurve, curve.Peak, 6);
+        Assert.Contains(arcUnit.BestShift, settings.ShiftList);
+    }
 }

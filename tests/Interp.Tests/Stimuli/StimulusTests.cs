@@ -100,6 +100,32 @@ public class StimulusTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Rotations_turn_counter_clockwise_on_screen_about_the_given_centre_and_the_aperture_keeps_the_rest_grey()
+    {
+        // A 3×3 white square centred 6 px right of the centre (10.5, 8.5) of a grey 20×24 image.
+        var img = full([3, 20, 24], 0.5f);
+        img[.., 7..10, 15..18] = tensor(1f);
+        using var rot = Stimulus.Rotations(img, [90, 180, 270], centreX: 10.5, centreY: 8.5, aperture: 8);
+        (double Y, double X) Centroid(Tensor t)
+        {
+            var m = (t[0] - 0.5f).clamp_min(0);
+            double sum = m.sum().item<float>();
+            return (Math.Round((m * arange(20).view(20, 1)).sum().item<float>() / sum, 4), Math.Round((m * arange(24).view(1, 24)).sum().item<float>() / sum, 4));
+        }
+        Assert.Equal((8, 16), Centroid(img));
+        Assert.Equal((2, 10), Centroid(rot.Images[0]));    // 90°: 6 px up (rows grow downwards)
+        Assert.Equal((8, 4), Centroid(rot.Images[1]));     // 180°: 6 px left
+        Assert.Equal((14, 10), Centroid(rot.Images[2]));   // 270°: 6 px down
+        // The whole square arrives (quarter turns of pixel centres land on pixel centres), nothing else changes.
+        Assert.Equal(9 * 0.5f, (rot.Images[0] - 0.5f).clamp_min(0)[0].sum().item<float>(), 4);
+        // Outside the aperture every rotation is the fill.
+        using var far = Stimulus.Rotations(img, [0], centreX: 10.5, centreY: 8.5, aperture: 4);
+        Assert.Equal(0.5f, far.Images[0][0, 8, 16].item<float>());                   // 6 px from the centre: cut
+        Assert.Equal(0.5f, far.Images[0][0, 0, 0].item<float>());
+        Assert.Contains("radius in px above 0", Assert.Throws<ArgumentOutOfRangeException>(() => Stimulus.Rotations(img, [0], aperture: 0)).Message);
+    }
+
+    [Fact]
     public void Bad_stimulus_settings_say_what_is_valid()
     {
         Assert.Contains("(0, 0.5)", Assert.Throws<ArgumentOutOfRangeException>(() => Stimulus.Draw(new Grating(0, 0.6))).Message);
