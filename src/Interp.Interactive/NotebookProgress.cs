@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
+using Interp.Datasets;
 using Interp.FeatureVisualization.Rendering;
 using Microsoft.DotNet.Interactive;
 using Microsoft.DotNet.Interactive.Formatting;
@@ -11,7 +12,7 @@ namespace Interp.Interactive;
 /// A progress bar that updates in place in the notebook cell that started a long computation
 /// (a render, a dataset scan). Updates are throttled; the final step is always shown.
 /// </summary>
-public sealed class NotebookProgress : IProgress<RenderProgress>
+public sealed class NotebookProgress : IProgress<RenderProgress>, IProgress<ScanProgress>
 {
     readonly string _title;
     readonly DisplayedValue? _display;
@@ -35,9 +36,19 @@ public sealed class NotebookProgress : IProgress<RenderProgress>
         _display.Update(new ProgressHtml(Html(value.Step, value.Steps, value.Objective, value.Elapsed)));
     }
 
-    string Html(int step, int steps, double objective, TimeSpan elapsed)
+    /// <summary>Shows a dataset scan's images done, elapsed time and estimated time left.</summary>
+    public void Report(ScanProgress value)
+    {
+        if (_display is null) return;
+        if (value.Done != value.Total && _sinceUpdate.ElapsedMilliseconds < 250) return;
+        _sinceUpdate.Restart();
+        _display.Update(new ProgressHtml(Html(value.Done, value.Total, double.NaN, value.Elapsed, value.Remaining)));
+    }
+
+    string Html(int step, int steps, double objective, TimeSpan elapsed, TimeSpan? remaining = null)
     {
         var obj = double.IsNaN(objective) ? "" : " · objective " + objective.ToString("G4", CultureInfo.InvariantCulture);
+        if (remaining is { } left) obj += $" · about {left.TotalSeconds.ToString("F0", CultureInfo.InvariantCulture)} s left";
         return $"<div style=\"font-family:sans-serif;font-size:13px\">{WebUtility.HtmlEncode(_title)} <progress value=\"{step}\" max=\"{steps}\" style=\"width:240px\"></progress> " +
                $"{step}/{steps}{obj} · {elapsed.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture)} s</div>";
     }

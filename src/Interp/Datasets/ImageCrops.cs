@@ -81,7 +81,7 @@ public sealed class ImageCrops : IImageSource, IDisposable
         if (_cachedIndex != image)
         {
             Dispose();
-            _cached = _inner.Load(image);
+            _cached = _inner.Load(image).DetachFromDisposeScope();   // kept across the caller's dispose scopes (a scan opens one per batch)
             _cachedIndex = image;
         }
         var img = _cached!;

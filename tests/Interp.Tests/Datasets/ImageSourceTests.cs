@@ -66,6 +66,9 @@ public class ImageSourceTests
             Assert.Equal([3L, side, side], crop.shape);
             Assert.True(crop.allclose(expected, rtol: 0, atol: 0), $"crop {k} ({crops.Id(k)}) differs from its region");
         }
+        // The image kept for consecutive crops outlives the dispose scope that first loaded it (a scan opens one per batch).
+        using (var scope = NewDisposeScope()) crops.Load(5);
+        using (var next = crops.Load(6)) Assert.Equal([3L, 6, 6], next.shape);
         // A crop is the caller's copy: changing it leaves the source image as it was.
         using (var first = crops.Load(0)) first.fill_(0);
         using (var again = crops.Load(0)) Assert.NotEqual(0f, again.max().item<float>());
