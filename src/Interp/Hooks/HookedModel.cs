@@ -115,6 +115,47 @@ public class HookedModel : IDisposable
         });
     }
 
+    /// <summary>
+    /// Registers <paramref name="hook"/> on every layer whose name passes <paramref name="filter"/>; the hook receives the
+    /// layer's name and output, and returns a replacement or null, as in <see cref="Hook"/>. One handle removes them all.
+    /// </summary>
+    public HookHandle HookAll(Func<string, bool> filter, Func<string, Tensor, Tensor?> hook)
+    {
+        var names = LayerNames.Where(filter).ToList();
+        if (names.Count == 0)
+            throw new ArgumentException($"No layer of '{Name}' matches the filter; its layers are {string.Join(", ", LayerNames.Take(12))}{(LayerNames.Count > 12 ? ", …" : "")}.", nameof(filter));
+        return Combine(names.Select(n => Hook(n, t => hook(n, t))).ToList());
+    }
+
+    /// <summary>
+    /// Runs the model once with several hooks (reads or edits, as in <see cref="Hook"/>) and returns its output; every
+    /// hook is removed when the call returns, also when the forward pass throws.
+    /// </summary>
+    public Tensor RunWithHooks(Tensor image, params (string Layer, Func<Tensor, Tensor?> Hook)[] hooks)
+    {
+        foreach (var (layer, _) in hooks) RequireLayer(layer);
+        var handles = new List<HookHandle>();
+        try
+        {
+            foreach (var (layer, hook) in hooks) handles.Add(Hook(layer, hook));
+            return Forward(image);
+        }
+        finally
+        {
+            foreach (var h in handles) h.Dispose();
+        }
+    }
+
+    /// <summary>One handle that removes several hooks (each at most once).</summary>
+    internal static HookHandle Combine(IReadOnlyList<HookHandle> handles) => new(() =>
+    {
+        List<Exception>? errors = null;
+        foreach (var h in handles)
+            try { h.Dispose(); }
+            catch (Exception e) { (errors ??= []).Add(e); }
+        if (errors is not null) throw new AggregateException("Some hooks could not be removed.", errors);
+    });
+
     /// <summary>The names of the layers whose module is of type <typeparamref name="TModule"/>, in module order.</summary>
     public IReadOnlyList<string> LayersOfType<TModule>() => [.. _layers.Where(kv => kv.Value is TModule).Select(kv => kv.Key)];
 
@@ -131,6 +172,18 @@ public class HookedModel : IDisposable
         var names = layers.Distinct().ToList();
         if (names.Count == 0) names = [.. _layers.Keys];
         foreach (var n in names) RequireLayer(n);
+        return Run(image, names, detach, stopEarly, checkRange: true);
+    }
+
+    /// <summary>
+    /// Runs the model once and caches every layer whose name passes <paramref name="filter"/>, e.g.
+    /// <c>name =&gt; name.StartsWith("layer2")</c>; an error lists the layers when none passes.
+    /// </summary>
+    public ActivationCache RunWithCache(Tensor image, Func<string, bool> filter, bool detach = true, bool stopEarly = false)
+    {
+        var names = LayerNames.Where(filter).ToList();
+        if (names.Count == 0)
+            throw new ArgumentException($"No layer of '{Name}' matches the filter; its layers are {string.Join(", ", LayerNames.Take(12))}{(LayerNames.Count > 12 ? ", …" : "")}.", nameof(filter));
         return Run(image, names, detach, stopEarly, checkRange: true);
     }
 

@@ -120,13 +120,24 @@ public static class CurveSearch
     /// The orientation tuning of a candidate over the circle: arcs of its best curvature at its best shift along each
     /// orientation's normal, read at the layer's central position as in the search (for polar plots of a family).
     /// </summary>
-    public static TuningCurve<Arc> OrientationCurve(HookedModel model, string layer, CurveCandidate candidate, double step = 15, StimulusStyle? style = null)
+    public static TuningCurve<Arc> OrientationCurve(HookedModel model, string layer, CurveCandidate candidate, double step = 15, StimulusStyle? style = null) =>
+        OrientationCurves(model, layer, [candidate], step, style)[0];
+
+    /// <summary>
+    /// <see cref="OrientationCurve"/> for several candidates of one layer; the receptive field is located once and every
+    /// candidate's stimuli go through the model together.
+    /// </summary>
+    public static IReadOnlyList<TuningCurve<Arc>> OrientationCurves(HookedModel model, string layer, IReadOnlyList<CurveCandidate> candidates, double step = 15, StimulusStyle? style = null)
     {
         style ??= new StimulusStyle(Size: model.Input.Size);
+        if (candidates.Count == 0) return [];
         var (unit, cx, cy) = CentralField(model, layer, style);
-        var best = candidate.BestCurveStimulus;
-        using var set = Stimulus.Arcs(Stimulus.Circle(step).Select(o => ShiftAlongNormal(best with { Orientation = o }, candidate.BestShift, cx, cy)), style);
-        return Tuning.Measure(model, unit with { Channel = candidate.Channel }, set);
+        var orientations = Stimulus.Circle(step);
+        var arcs = candidates.SelectMany(c => orientations.Select(o => ShiftAlongNormal(c.BestCurveStimulus with { Orientation = o }, c.BestShift, cx, cy))).ToList();
+        using var set = Stimulus.Arcs(arcs, style);
+        var responses = Tuning.LayerResponses(model, layer, set.Images);      // [stimuli, channels] at the central position
+        return [.. candidates.Select((c, k) => new TuningCurve<Arc>(unit with { Channel = c.Channel },
+            [.. Enumerable.Range(k * orientations.Count, orientations.Count).Select(i => new TuningPoint<Arc>(arcs[i], responses[i, c.Channel]))]))];
     }
 
     static Arc ShiftAlongNormal(Arc a, double d, double cx, double cy)

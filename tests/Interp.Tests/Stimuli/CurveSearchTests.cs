@@ -79,5 +79,10 @@ public class CurveSearchTests(ITestOutputHelper output)
         Assert.Equal(arcUnit.BestCurveStimulus, curve.Best);
         Assert.Equal(arcUnit.BestCurve, curve.Peak, 6);
         Assert.Contains(arcUnit.BestShift, settings.ShiftList);
+        // Several at once give each one's own curve.
+        var both = CurveSearch.OrientationCurves(model, "relu", [fromPeaks[1], arcUnit], step: 30, style);
+        Assert.Equal(curve.Points.Select(p => p.Response), both[1].Points.Select(p => p.Response));
+        Assert.Equal(CurveSearch.OrientationCurve(model, "relu", fromPeaks[1], step: 30, style).Points.Select(p => p.Response), both[0].Points.Select(p => p.Response));
+        Assert.Equal(1, both[0].Unit.Channel);
     }
 }

@@ -1,0 +1,48 @@
+using Interp.Hooks;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Interp.Tests.Circuits;
+
+/// <summary>Small hand-built networks with known weights for the circuits tests.</summary>
+static class TinyNets
+{
+    /// <summary>
+    /// conv1 (3→2, 3×3) → relu1 → conv2 (2→3, 3×3) → relu2 → conv3 (3→2, 3×3), all with seeded random weights and biases,
+    /// no padding; with <c>residual</c>, conv3's input is relu2's output plus conv1's output padded… (see forward).
+    /// </summary>
+    public sealed class Chain : nn.Module<Tensor, Tensor>
+    {
+        public readonly Conv2d conv1, conv2, conv3;
+        readonly ReLU relu1 = nn.ReLU(), relu2 = nn.ReLU();
+        readonly bool _residual;
+
+        public Chain(bool residual, long seed) : base("chain")
+        {
+            conv1 = nn.Conv2d(3, 2, 3, padding: 1);
+            conv2 = nn.Conv2d(2, 2, 3, padding: 1);
+            conv3 = nn.Conv2d(2, 2, 3, padding: 1);
+            _residual = residual;
+            RegisterComponents();
+            using var _ = no_grad();
+            var gen = new Generator().manual_seed(seed);
+            foreach (var p in parameters()) p.copy_(randn(p.shape, generator: gen) * 0.5);
+        }
+
+        public override Tensor forward(Tensor x)
+        {
+            var h1 = relu1.call(conv1.call(x));
+            var h2 = relu2.call(conv2.call(h1));
+            return conv3.call(_residual ? h2 + h1 : h2);
+        }
+    }
+
+    public static HookedModel Model(bool residual = false, long seed = 0) => new("chain", new Chain(residual, seed), new InputConvention(16, "identity"));
+}
+
+/// <summary>Exact tensor comparison for the circuits tests (TorchSharp's <c>equal</c> is element-wise).</summary>
+static class TensorCompare
+{
+    /// <summary>Same shape and bit-for-bit the same values.</summary>
+    public static bool SameAs(this Tensor a, Tensor b) => a.shape.SequenceEqual(b.shape) && (a == b).all().item<bool>();
+}
