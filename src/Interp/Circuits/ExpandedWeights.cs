@@ -45,20 +45,25 @@ public static class ExpandedWeights
 
         using var first = Gradient(model, from, to.Layer, channel, y, x, size, seed: 1);
         using var second = Gradient(model, from, to.Layer, channel, y, x, size, seed: 2);
-        double scale = Math.Max(first.abs().max().item<double>(), 1e-30);
-        double gap = (first - second).abs().max().item<double>() / scale;
+        double scale, gap;
+        using (NewDisposeScope())
+        {
+            scale = Math.Max(first.abs().max().item<double>(), 1e-30);
+            gap = (first - second).abs().max().item<double>() / scale;
+        }
         if (gap > 1e-4)
             throw new InvalidOperationException($"Between '{from}' and '{to.Layer}' the model is not linear once its ReLU modules are the identity " +
                 $"(the weights differ by {gap:P2} between two inputs): something else in between is non-linear, e.g. max pooling or a ReLU called as a function.");
 
         // Crop to the rows and columns where some channel has a non-zero weight.
-        using var any = first.abs().sum([0]) > 0;
+        using var scope = NewDisposeScope();
+        var any = first.abs().sum([0]) > 0;
         var rows = any.any(1).nonzero().flatten();
         var cols = any.any(0).nonzero().flatten();
         if (rows.numel() == 0) throw new InvalidOperationException($"'{to}' does not depend on '{from}' at all.");
         int top = (int)rows.min().item<long>(), bottom = (int)rows.max().item<long>(), left = (int)cols.min().item<long>(), right = (int)cols.max().item<long>();
         var weights = first[.., TensorIndex.Slice(top, bottom + 1), TensorIndex.Slice(left, right + 1)].to(float32).contiguous();
-        return new ExpandedWeight(from, to with { Position = new SpatialPosition(y, x) }, top, left, weights.DetachFromDisposeScope());
+        return new ExpandedWeight(from, to with { Position = new SpatialPosition(y, x) }, top, left, weights.MoveToOuterDisposeScope());
     }
 
     static Tensor Gradient(HookedModel model, string from, string toLayer, int channel, int y, int x, int size, int seed)
