@@ -82,18 +82,13 @@ public static class Stimulus
         return Batch(degrees, d =>
         {
             using var scope = NewDisposeScope();
-            // Output pixel centre (u, v) samples the input at c + R·(p − c), R the rotation by −d on screen (y down);
-            // grid_sample takes positions normalized to [−1, 1] over pixel edges (align_corners = false).
-            double a = d * Math.PI / 180, cos = Math.Cos(a), sin = Math.Sin(a);
-            var u = (arange(w, dtype: float64) + 0.5 - cx).view(1, w).expand(h, w);
-            var v = (arange(h, dtype: float64) + 0.5 - cy).view(h, 1).expand(h, w);
-            var srcX = cx + cos * u - sin * v;
-            var srcY = cy + sin * u + cos * v;
-            var grid = stack([srcX * (2.0 / w) - 1, srcY * (2.0 / h) - 1], -1).unsqueeze(0).to(image.dtype);
-            var shifted = (image - fill).unsqueeze(0);
-            var rotated = nn.functional.grid_sample(shifted, grid, mode: GridSampleMode.Bilinear, padding_mode: GridSamplePaddingMode.Zeros, align_corners: false).squeeze(0);
+            var rotated = RandomRotate.Rotate((image - fill).unsqueeze(0), d, bilinear: true, cx, cy).squeeze(0);
             if (aperture is { } r)
-                rotated = rotated * (u.square() + v.square() <= r * r).to(image.dtype);
+            {
+                var u = (arange(w, dtype: float64) + 0.5 - cx).square().view(1, w);
+                var v = (arange(h, dtype: float64) + 0.5 - cy).square().view(h, 1);
+                rotated = rotated * (u + v <= r * r).to(image.dtype);
+            }
             return (rotated + fill).MoveToOuterDisposeScope();
         });
     }
