@@ -34,15 +34,9 @@ public static class ActivationPatching
         using var cleanAct = Capture(model, clean, layer);
         long c = cleanAct.shape[1];
         var list = (channels ?? Enumerable.Range(0, (int)c)).ToList();
-        if (list.FirstOrDefault(ch => ch < 0 || ch >= c, -1) is var bad && bad != -1)
-            throw new ArgumentOutOfRangeException(nameof(channels), bad, $"Channels of '{layer}' are 0..{c - 1}.");
-        var patches = list.Select(ch => new Patch(layer, ch, null, null, Measure(model, corrupted, layer, metric, metricLayer, output =>
-        {
-            var patched = output.clone();
-            patched[TensorIndex.Colon, ch] = cleanAct[TensorIndex.Colon, ch];
-            return patched;
-        }))).ToList();
-        return new PatchingReport(Measure(model, clean, layer, metric, metricLayer, null), Measure(model, corrupted, layer, metric, metricLayer, null), patches);
+        ChannelList.RequireInRange(layer, list, c, nameof(channels));
+        return Experiment(model, clean, corrupted, layer, metric, metricLayer, cleanAct,
+            list.Select(ch => (new Patch(layer, ch, null, null, 0), new TensorIndex[] { TensorIndex.Colon, ch })));
     }
 
     /// <summary>Patches every channel of <paramref name="layer"/> at each spatial position in turn.</summary>
@@ -50,18 +44,25 @@ public static class ActivationPatching
     {
         using var cleanAct = Capture(model, clean, layer);
         if (cleanAct.ndim != 4) throw new ArgumentException($"'{layer}' gives [{string.Join(", ", cleanAct.shape)}]; patching positions needs a spatial layer [N, C, H, W].", nameof(layer));
-        var patches = new List<Patch>();
-        for (int y = 0; y < cleanAct.shape[2]; y++)
-            for (int x = 0; x < cleanAct.shape[3]; x++)
+        var places = from y in Enumerable.Range(0, (int)cleanAct.shape[2])
+                     from x in Enumerable.Range(0, (int)cleanAct.shape[3])
+                     select (new Patch(layer, null, y, x, 0), new TensorIndex[] { TensorIndex.Colon, TensorIndex.Colon, y, x });
+        return Experiment(model, clean, corrupted, layer, metric, metricLayer, cleanAct, places);
+    }
+
+    /// <summary>The metric on the clean run, the corrupted run, and the corrupted run with each part (<c>At</c>) of the layer taken from the clean run.</summary>
+    static PatchingReport Experiment(HookedModel model, Tensor clean, Tensor corrupted, string layer, Func<Tensor, double> metric, string? metricLayer,
+        Tensor cleanAct, IEnumerable<(Patch Patch, TensorIndex[] At)> parts)
+    {
+        var patches = parts.Select(p => p.Patch with
+        {
+            Metric = Measure(model, corrupted, layer, metric, metricLayer, output =>
             {
-                int yy = y, xx = x;
-                patches.Add(new Patch(layer, null, y, x, Measure(model, corrupted, layer, metric, metricLayer, output =>
-                {
-                    var patched = output.clone();
-                    patched[TensorIndex.Colon, TensorIndex.Colon, yy, xx] = cleanAct[TensorIndex.Colon, TensorIndex.Colon, yy, xx];
-                    return patched;
-                })));
-            }
+                var patched = output.clone();
+                patched[p.At] = cleanAct[p.At];
+                return patched;
+            }),
+        }).ToList();
         return new PatchingReport(Measure(model, clean, layer, metric, metricLayer, null), Measure(model, corrupted, layer, metric, metricLayer, null), patches);
     }
 

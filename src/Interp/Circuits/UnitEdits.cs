@@ -38,7 +38,7 @@ public static class UnitEdits
             shape[1] = channels.Count;
             return view.expand(shape);
         });
-        return HookedModel.Combine([handle, new HookHandleOwner(selected).Handle]);
+        return HookedModel.Combine([handle, new HookHandle(selected.Dispose)]);
     }
 
     /// <summary>
@@ -50,8 +50,7 @@ public static class UnitEdits
         model.RequireLayer(layer);
         long c = model.Layer(layer).Shape[1];
         if (channels.Count == 0) throw new ArgumentException("Name at least one channel to edit.", nameof(channels));
-        if (channels.FirstOrDefault(ch => ch < 0 || ch >= c, -1) is var bad && bad != -1)
-            throw new ArgumentOutOfRangeException(nameof(channels), bad, $"Channels of '{layer}' are 0..{c - 1}.");
+        ChannelList.RequireInRange(layer, channels, c, nameof(channels));
         if (channels.Distinct().Count() != channels.Count) throw new ArgumentException($"Channels repeat: {string.Join(", ", channels)}.", nameof(channels));
         var index = channels.Select(ch => (long)ch).ToArray();
         return model.Hook(layer, output =>
@@ -79,7 +78,7 @@ public static class UnitEdits
         {
             var write = Replace(model, layer, channels, _ => unit(latest ?? throw new InvalidOperationException(
                 $"'{sourceLayer}' did not run before '{layer}' in this forward pass; an artificial unit must read an earlier layer.")));
-            return HookedModel.Combine([write, read, new HookHandleOwner(() => latest = null).Handle]);
+            return HookedModel.Combine([write, read, new HookHandle(() => latest = null)]);
         }
         catch
         {
@@ -104,13 +103,5 @@ public static class UnitEdits
         }
         if (sum is null) throw new ArgumentException("Give at least one image.", nameof(images));
         using (sum) return (sum / images.shape[0]).to(float32);
-    }
-
-    /// <summary>Frees a resource when a hook scope ends.</summary>
-    sealed class HookHandleOwner
-    {
-        public HookHandleOwner(IDisposable owned) => Handle = new HookHandle(owned.Dispose);
-        public HookHandleOwner(Action onEnd) => Handle = new HookHandle(onEnd);
-        public HookHandle Handle { get; }
     }
 }

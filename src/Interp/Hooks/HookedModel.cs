@@ -121,10 +121,7 @@ public class HookedModel : IDisposable
     /// </summary>
     public HookHandle HookAll(Func<string, bool> filter, Func<string, Tensor, Tensor?> hook)
     {
-        var names = LayerNames.Where(filter).ToList();
-        if (names.Count == 0)
-            throw new ArgumentException($"No layer of '{Name}' matches the filter; its layers are {string.Join(", ", LayerNames.Take(12))}{(LayerNames.Count > 12 ? ", …" : "")}.", nameof(filter));
-        return Combine(names.Select(n => Hook(n, t => hook(n, t))).ToList());
+        return Combine(MatchingLayers(filter).Select(n => Hook(n, t => hook(n, t))).ToList());
     }
 
     /// <summary>
@@ -144,6 +141,15 @@ public class HookedModel : IDisposable
         {
             foreach (var h in handles) h.Dispose();
         }
+    }
+
+    /// <summary>The layers whose names pass <paramref name="filter"/>, in module order; an error lists the layers when none does.</summary>
+    List<string> MatchingLayers(Func<string, bool> filter)
+    {
+        var names = LayerNames.Where(filter).ToList();
+        if (names.Count == 0)
+            throw new ArgumentException($"No layer of '{Name}' matches the filter; its layers are {string.Join(", ", LayerNames.Take(12))}{(LayerNames.Count > 12 ? ", …" : "")}.", nameof(filter));
+        return names;
     }
 
     /// <summary>One handle that removes several hooks (each at most once).</summary>
@@ -181,10 +187,7 @@ public class HookedModel : IDisposable
     /// </summary>
     public ActivationCache RunWithCache(Tensor image, Func<string, bool> filter, bool detach = true, bool stopEarly = false)
     {
-        var names = LayerNames.Where(filter).ToList();
-        if (names.Count == 0)
-            throw new ArgumentException($"No layer of '{Name}' matches the filter; its layers are {string.Join(", ", LayerNames.Take(12))}{(LayerNames.Count > 12 ? ", …" : "")}.", nameof(filter));
-        return Run(image, names, detach, stopEarly, checkRange: true);
+        return Run(image, MatchingLayers(filter), detach, stopEarly, checkRange: true);
     }
 
     /// <summary>
