@@ -28,21 +28,17 @@ public sealed class NotebookProgress : IProgress<RenderProgress>, IProgress<Scan
     public static NotebookProgress Bar(string title = "rendering") => new(title);
 
     /// <inheritdoc/>
-    public void Report(RenderProgress value)
-    {
-        if (_display is null) return;
-        if (value.Step != value.Steps && _sinceUpdate.ElapsedMilliseconds < 250) return;
-        _sinceUpdate.Restart();
-        _display.Update(new ProgressHtml(Html(value.Step, value.Steps, value.Objective, value.Elapsed)));
-    }
+    public void Report(RenderProgress value) => Show(value.Step, value.Steps, value.Objective, value.Elapsed, remaining: null);
 
     /// <summary>Shows a dataset scan's images done, elapsed time and estimated time left.</summary>
-    public void Report(ScanProgress value)
+    public void Report(ScanProgress value) => Show(value.Done, value.Total, double.NaN, value.Elapsed, value.Remaining);
+
+    void Show(int step, int steps, double objective, TimeSpan elapsed, TimeSpan? remaining)
     {
         if (_display is null) return;
-        if (value.Done != value.Total && _sinceUpdate.ElapsedMilliseconds < 250) return;
+        if (step != steps && _sinceUpdate.ElapsedMilliseconds < 250) return;
         _sinceUpdate.Restart();
-        _display.Update(new ProgressHtml(Html(value.Done, value.Total, double.NaN, value.Elapsed, value.Remaining)));
+        _display.Update(new ProgressHtml(Html(step, steps, objective, elapsed, remaining)));
     }
 
     string Html(int step, int steps, double objective, TimeSpan elapsed, TimeSpan? remaining = null)

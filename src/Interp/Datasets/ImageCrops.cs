@@ -67,7 +67,9 @@ public sealed class ImageCrops : IImageSource, IDisposable
     }
 
     /// <summary>Frees the one decoded image kept for consecutive crops of it.</summary>
-    public void Dispose()
+    public void Dispose() => Forget();
+
+    void Forget()
     {
         _cached?.Dispose();
         _cached = null;
@@ -80,7 +82,7 @@ public sealed class ImageCrops : IImageSource, IDisposable
         var (image, grid, row, column) = Locate(index);
         if (_cachedIndex != image)
         {
-            Dispose();
+            Forget();
             _cached = _inner.Load(image).DetachFromDisposeScope();   // kept across the caller's dispose scopes (a scan opens one per batch)
             _cachedIndex = image;
         }

@@ -120,12 +120,10 @@ public sealed class Chart
         double max = Math.Max(series.Max(s => s.R.Max()), 1e-12);
         double extent = max * 1.18;
         var traces = new List<Trace>();
+        var circle = Enumerable.Range(0, 73).Select(i => i * 5 * Math.PI / 180).ToList();
         foreach (var frac in new[] { 0.5, 1.0 })
-        {
-            var a = Enumerable.Range(0, 73).Select(i => i * 5 * Math.PI / 180).ToList();
-            traces.Add(new Scatter { x = a.Select(v => frac * max * Math.Cos(v)), y = a.Select(v => frac * max * Math.Sin(v)), mode = "lines",
+            traces.Add(new Scatter { x = circle.Select(v => frac * max * Math.Cos(v)), y = circle.Select(v => frac * max * Math.Sin(v)), mode = "lines",
                 line = new Line { color = "#cccccc", width = 1 }, hoverinfo = "skip", showlegend = false });
-        }
         for (int d = 0; d < 360; d += 45)
         {
             double rad = d * Math.PI / 180;
