@@ -65,13 +65,36 @@ public static class ReceptiveFields
     /// weight replaced by its absolute value, every bias by 0, and batch norms and the input preprocessing by the identity,
     /// so every activation is a non-negative sum over its inputs and a pixel reaches the unit exactly when some path of
     /// convolutions and pools connects them. A one-pixel image then probes the field's edges by binary search (a few dozen
-    /// forward passes). The model's weights are restored afterwards, also on errors.
+    /// forward passes), once per model, unit and input size. The model's weights are restored afterwards, also on errors.
     /// </summary>
     public static ReceptiveField FromArchitecture(HookedModel model, Unit unit, int? inputSize = null)
     {
         var (layer, channel) = Require(model, unit);
         int size = inputSize ?? model.Input.Size;
         var (uy, ux) = Position(model, unit, size);
+        // The answer depends on the architecture only, so each model remembers it (the search, the orientation curves
+        // and the notebook ask for the same central field several times; each probe is a few dozen forward passes).
+        var known = ArchitectureFields.GetValue(model, _ => new());
+        var key = (layer, channel, uy, ux, size);
+        if (known.TryGetValue(key, out var field)) return field;
+        field = ProbeArchitecture(model, layer, channel, uy, ux, size, unit);
+        known[key] = field;
+        return field;
+    }
+
+    /// <summary><see cref="FromArchitecture"/> without the per-model memory: always probes (for tests of the probe itself).</summary>
+    internal static ReceptiveField ProbeArchitecture(HookedModel model, Unit unit, int? inputSize = null)
+    {
+        var (layer, channel) = Require(model, unit);
+        int size = inputSize ?? model.Input.Size;
+        var (uy, ux) = Position(model, unit, size);
+        return ProbeArchitecture(model, layer, channel, uy, ux, size, unit);
+    }
+
+    static readonly System.Runtime.CompilerServices.ConditionalWeakTable<HookedModel, System.Collections.Concurrent.ConcurrentDictionary<(string, int, int, int, int), ReceptiveField>> ArchitectureFields = new();
+
+    static ReceptiveField ProbeArchitecture(HookedModel model, string layer, int channel, int uy, int ux, int size, Unit unit)
+    {
         var originalDtype = model.Dtype;
         var saved = model.Module.parameters().Select(p => p.detach().clone()).ToList();
         var hooks = new List<HookHandle>();

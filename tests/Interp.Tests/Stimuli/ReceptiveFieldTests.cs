@@ -33,7 +33,7 @@ public class ReceptiveFieldTests(ResNet18Fixture fixture, ITestOutputHelper outp
         var model = fixture.Model;
         var unit = ActiveUnit(model, layer);
         var weights = model.Module.parameters().Select(p => p.detach().clone()).ToList();
-        var fromArchitecture = ReceptiveFields.FromArchitecture(model, unit);
+        var fromArchitecture = ReceptiveFields.ProbeArchitecture(model, unit);   // the probe itself, never a remembered answer
         var fromGradients = ReceptiveFields.FromGradients(model, unit, samples: 32);
         output.WriteLine($"architecture: {fromArchitecture}\ngradients:    {fromGradients}");
         Assert.False(fromArchitecture.Clipped);
@@ -43,6 +43,26 @@ public class ReceptiveFieldTests(ResNet18Fixture fixture, ITestOutputHelper outp
         // The model is left exactly as it was.
         Assert.All(model.Module.parameters().Zip(weights), p => Assert.True(p.First.eq(p.Second).all().item<bool>()));
         Assert.Equal(ScalarType.Float32, model.Dtype);
+        Assert.Equal(0, model.ActiveHookCount);
+    }
+
+    [Fact]
+    public void A_model_probes_a_field_once_and_remembers_it()
+    {
+        var model = fixture.Model;
+        var unit = Unit.Parse("layer1:5@9,4");
+        int forwards = 0;
+        ReceptiveField first;
+        using (model.Hook("conv1", _ => { forwards++; return null; }))
+        {
+            first = ReceptiveFields.FromArchitecture(model, unit);
+            Assert.True(forwards > 0);
+            forwards = 0;
+            Assert.Equal(first, ReceptiveFields.FromArchitecture(model, unit));
+            Assert.Equal(0, forwards);                                               // remembered: no forward pass
+            Assert.Equal(first, ReceptiveFields.ProbeArchitecture(model, unit));     // and the same as probing again
+            Assert.True(forwards > 0);
+        }
         Assert.Equal(0, model.ActiveHookCount);
     }
 
