@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Interp.Images;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
@@ -11,18 +10,8 @@ public class ImageIOTests
     static string Sample(string file) => Path.Combine(TestPaths.RepoRoot, "data", "images", file);
 
     [Fact]
-    public void Every_sample_photo_matches_the_hash_in_its_provenance_file()
-    {
-        var readme = File.ReadAllText(Sample("README.md"));
-        var files = Directory.GetFiles(Path.Combine(TestPaths.RepoRoot, "data", "images")).Where(f => !f.EndsWith(".md", StringComparison.Ordinal)).ToList();
-        Assert.Equal(6, files.Count);
-        foreach (var f in files)
-        {
-            var hash = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(f)));
-            Assert.Contains($"`{Path.GetFileName(f)}`", readme);
-            Assert.Contains(hash, readme);
-        }
-    }
+    public void Every_sample_photo_matches_the_hash_in_its_provenance_row() =>
+        ProvenanceTable.AssertEveryFileMatchesItsRow(Path.Combine(TestPaths.RepoRoot, "data", "images"), "sha256", expectedFiles: 6);
 
     [Fact]
     public void Loads_a_real_photo_as_rgb_in_unit_range()
