@@ -12,7 +12,7 @@ namespace Interp.Hooks;
 /// the forward pass throws. Works with any <c>Module&lt;Tensor, Tensor&gt;</c> whose forward calls its
 /// submodules through <c>call()</c> (TorchSharp only fires hooks there).
 /// </summary>
-public class HookedModel : IDisposable
+public partial class HookedModel : IDisposable
 {
     readonly Dictionary<string, nn.Module<Tensor, Tensor>> _layers = new(StringComparer.Ordinal);
     readonly Dictionary<long, IReadOnlyList<LayerInfo>> _layerInfo = [];
