@@ -33,10 +33,18 @@ public static class Recovery
     /// similarity of the edited model's features with the original's ("feature cosine") and the overlap of their
     /// <see cref="RecoverySettings.TopUnits"/> strongest units ("top-k units").
     /// </summary>
-    public static RecoveryReport Features(HookedModel model, Tensor images, Func<IDisposable> ablate, Func<IDisposable> replace, RecoverySettings? settings = null)
+    public static RecoveryReport Features(HookedModel model, Tensor images, Func<IDisposable> ablate, Func<IDisposable> replace, RecoverySettings? settings = null) =>
+        Features(model, images, ablate, [("replacement", replace)], settings)[0];
+
+    /// <summary>
+    /// <see cref="Features(HookedModel, Tensor, Func{IDisposable}, Func{IDisposable}, RecoverySettings?)"/> for several
+    /// replacements of the same units (e.g. hand-written units and a control), sharing the original and the ablated runs.
+    /// </summary>
+    public static IReadOnlyList<RecoveryReport> Features(HookedModel model, Tensor images, Func<IDisposable> ablate,
+        IReadOnlyList<(string Name, Func<IDisposable> Replace)> replacements, RecoverySettings? settings = null)
     {
         settings ??= new RecoverySettings();
-        return Measure(model, images, ablate, replace, settings,
+        return Measure(model, images, ablate, replacements, settings,
         [
             ("feature cosine", Cosine),
             ($"top-{settings.TopUnits} units", (a, b) => TopOverlap(a, b, settings.TopUnits)),
@@ -47,27 +55,42 @@ public static class Recovery
     /// For a classifier (e.g. InceptionV1): per image, whether the edited model's top class is the original's ("top-1
     /// agreement") and whether the original's top class is among the edited model's five highest ("top-5 agreement").
     /// </summary>
-    public static RecoveryReport Predictions(HookedModel model, Tensor images, Func<IDisposable> ablate, Func<IDisposable> replace, RecoverySettings? settings = null)
+    public static RecoveryReport Predictions(HookedModel model, Tensor images, Func<IDisposable> ablate, Func<IDisposable> replace, RecoverySettings? settings = null) =>
+        Predictions(model, images, ablate, [("replacement", replace)], settings)[0];
+
+    /// <summary>
+    /// <see cref="Predictions(HookedModel, Tensor, Func{IDisposable}, Func{IDisposable}, RecoverySettings?)"/> for several
+    /// replacements, sharing the original and the ablated runs.
+    /// </summary>
+    public static IReadOnlyList<RecoveryReport> Predictions(HookedModel model, Tensor images, Func<IDisposable> ablate,
+        IReadOnlyList<(string Name, Func<IDisposable> Replace)> replacements, RecoverySettings? settings = null)
     {
         settings ??= new RecoverySettings();
-        return Measure(model, images, ablate, replace, settings,
+        return Measure(model, images, ablate, replacements, settings,
         [
             ("top-1 agreement", (a, b) => Contains(a, b, 1)),
             ("top-5 agreement", (a, b) => Contains(a, b, 5)),
         ]);
     }
 
-    static RecoveryReport Measure(HookedModel model, Tensor images, Func<IDisposable> ablate, Func<IDisposable> replace, RecoverySettings settings,
-        IReadOnlyList<(string Name, Func<Tensor, Tensor, double[]> Score)> measures)
+    static IReadOnlyList<RecoveryReport> Measure(HookedModel model, Tensor images, Func<IDisposable> ablate, IReadOnlyList<(string Name, Func<IDisposable> Replace)> replacements,
+        RecoverySettings settings, IReadOnlyList<(string Name, Func<Tensor, Tensor, double[]> Score)> measures)
     {
         settings.Validate();
         if (images.ndim != 4 || images.shape[0] < 2)
             throw new ArgumentException($"Give a batch of at least two images [N, 3, H, W]; got [{string.Join(", ", images.shape)}].", nameof(images));
+        if (replacements.Count == 0) throw new ArgumentException("Give at least one replacement.", nameof(replacements));
         using var original = Outputs(model, images, null, settings.BatchSize);
         using var ablated = Outputs(model, images, ablate, settings.BatchSize);
-        using var replaced = Outputs(model, images, replace, settings.BatchSize);
-        return new RecoveryReport((int)images.shape[0], settings.Resamples,
-            [.. measures.Select(m => Summarize(m.Name, m.Score(original, ablated), m.Score(original, replaced), settings))]);
+        var ablatedScores = measures.Select(m => m.Score(original, ablated)).ToList();
+        var reports = new List<RecoveryReport>();
+        foreach (var (name, replace) in replacements)
+        {
+            using var replaced = Outputs(model, images, replace, settings.BatchSize);
+            reports.Add(new RecoveryReport(name, (int)images.shape[0], settings.Resamples,
+                [.. measures.Select((m, i) => Summarize(m.Name, ablatedScores[i], m.Score(original, replaced), settings))]));
+        }
+        return reports;
     }
 
     /// <summary>The model's outputs [N, D] in float64, with <paramref name="edit"/>'s scope open for the whole run.</summary>

@@ -23,7 +23,11 @@ public sealed record RecoveryMeasure(string Name, IReadOnlyList<double> Ablated,
     Estimate AblatedMean, Estimate ReplacedMean, Estimate Recovered);
 
 /// <summary>Original → ablated → replaced, for every measure, on one image set.</summary>
-public sealed record RecoveryReport(int Images, int Resamples, IReadOnlyList<RecoveryMeasure> Measures)
+/// <param name="Replacement">The replacement's name.</param>
+/// <param name="Images">Images measured.</param>
+/// <param name="Resamples">Bootstrap resamples behind the intervals.</param>
+/// <param name="Measures">One entry per agreement measure.</param>
+public sealed record RecoveryReport(string Replacement, int Images, int Resamples, IReadOnlyList<RecoveryMeasure> Measures)
 {
     /// <summary>The measure with the given name; an unknown name lists the measures.</summary>
     public RecoveryMeasure this[string name] => Measures.FirstOrDefault(m => m.Name == name)
@@ -32,6 +36,7 @@ public sealed record RecoveryReport(int Images, int Resamples, IReadOnlyList<Rec
     /// <summary>One row per measure, for a table.</summary>
     public IEnumerable<object> Rows() => Measures.Select(m => new
     {
+        Replacement,
         Measure = m.Name,
         Original = 1.0,
         Ablated = m.AblatedMean.ToString(),

@@ -140,13 +140,13 @@ public static class CurveSearch
             [.. Enumerable.Range(k * orientations.Count, orientations.Count).Select(i => new TuningPoint<Arc>(arcs[i], responses[i, c.Channel]))]))];
     }
 
-    static Arc ShiftAlongNormal(Arc a, double d, double cx, double cy)
+    internal static Arc ShiftAlongNormal(Arc a, double d, double cx, double cy)
     {
         double t = a.Orientation * Math.PI / 180;
         return a with { X = cx + d * Math.Cos(t), Y = cy - d * Math.Sin(t) };
     }
 
-    static (Units.Unit Unit, double Cx, double Cy) CentralField(HookedModel model, string layer, StimulusStyle style)
+    internal static (Units.Unit Unit, double Cx, double Cy) CentralField(HookedModel model, string layer, StimulusStyle style)
     {
         var shape = model.Layer(layer, style.Size).Shape;
         var unit = Units.Unit.Parse($"{layer}:0@{shape[2] / 2},{shape[3] / 2}");

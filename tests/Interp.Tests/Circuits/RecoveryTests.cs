@@ -21,6 +21,15 @@ public class RecoveryTests
         Assert.Equal(1, restored["top-5 units"].Recovered.Value, 12);
         Assert.All(restored["feature cosine"].Replaced, v => Assert.Equal(1, v, 12));
         Assert.Equal(0, model.ActiveHookCount);
+
+        // Several replacements share the original and ablated runs: each report equals the one measured alone.
+        var both = Recovery.Features(model, images, () => UnitEdits.Zero(model, "relu1", [0]),
+            [("same", () => UnitEdits.Zero(model, "relu1", [0])), ("nothing", () => new HookHandleNoop())], settings);
+        Assert.Equal(["same", "nothing"], both.Select(r => r.Replacement));
+        Assert.Equal(same["feature cosine"].Ablated, both[1]["feature cosine"].Ablated);
+        Assert.Equal(restored["top-5 units"].Recovered, both[1]["top-5 units"].Recovered);
+        Assert.Equal(same["feature cosine"].Recovered, both[0]["feature cosine"].Recovered);
+        Assert.Equal(0, model.ActiveHookCount);
     }
 
     [Fact]

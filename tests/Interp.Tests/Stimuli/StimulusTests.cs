@@ -134,29 +134,10 @@ public class StimulusTests(ITestOutputHelper output)
         Assert.Contains("at least one stimulus", Assert.Throws<ArgumentException>(() => Stimulus.Arcs([])).Message);
     }
 
-    /// <summary>A unit that detects dark horizontal lines: a 7×7 filter (rows +0.5, 0, −1, 0, +0.5) on each channel, then ReLU.</summary>
-    sealed class HorizontalLineNet : nn.Module<Tensor, Tensor>
-    {
-        readonly Conv2d conv = nn.Conv2d(3, 1, 7, padding: 3, bias: false);
-        readonly ReLU relu = nn.ReLU();
-
-        public HorizontalLineNet() : base("lines")
-        {
-            RegisterComponents();
-            var rowWeights = new float[] { 0, 0.5f, 0, -1, 0, 0.5f, 0 };
-            var w = new float[3 * 7 * 7];
-            for (int c = 0; c < 3; c++) for (int y = 0; y < 7; y++) for (int x = 0; x < 7; x++) w[(c * 7 + y) * 7 + x] = rowWeights[y];
-            using var _ = no_grad();
-            conv.weight!.copy_(tensor(w, [1, 3, 7, 7]));
-        }
-
-        public override Tensor forward(Tensor x) => relu.call(conv.call(x));
-    }
-
     [Fact]
     public void A_hand_built_line_detector_has_the_tuning_curve_it_must()
     {
-        using var model = new HookedModel("lines", new HorizontalLineNet(), new InputConvention(32, "identity"));
+        using var model = new HookedModel("lines", new TestUnits.HorizontalLineNet(), new InputConvention(32, "identity"));
         // Centred on the measured neuron's input pixel (16, 16), whose centre is at 16.5.
         using var lines = Stimulus.Arcs(Enumerable.Range(0, 12).Select(i => new Arc(i * 15, 0, Length: 20, LineWidth: 2, X: 16.5, Y: 16.5)), new StimulusStyle(Size: 32));
         var curve = Tuning.Measure(model, Unit.Parse("relu:0"), lines);
