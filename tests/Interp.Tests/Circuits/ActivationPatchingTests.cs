@@ -42,4 +42,25 @@ public class ActivationPatchingTests
         Assert.Contains("0..1", Assert.Throws<ArgumentOutOfRangeException>(() => ActivationPatching.Channels(model, clean, corrupted, "relu1", Metric, [5])).Message);
         Assert.Equal(0, model.ActiveHookCount);
     }
+
+    [Fact]
+    public void Batched_patches_give_the_metrics_of_one_run_per_patch_and_positions_can_be_chosen()
+    {
+        using var model = TinyNets.Model(residual: true, seed: 9);
+        using var clean = rand([2, 3, 16, 16], generator: new Generator().manual_seed(5));
+        using var corrupted = rand([2, 3, 16, 16], generator: new Generator().manual_seed(6));
+        static double Both(Tensor output) => output[0, 1, 7, 7].item<float>() - output[1, 0, 9, 6].item<float>();
+        var single = ActivationPatching.Channels(model, clean, corrupted, "relu1", Both);
+        var batched = ActivationPatching.Channels(model, clean, corrupted, "relu1", Both, batchSize: 3);
+        Assert.Equal(single.Patches.Select(p => p.Channel), batched.Patches.Select(p => p.Channel));
+        Assert.All(single.Patches.Zip(batched.Patches), p => Assert.Equal(p.First.Metric, p.Second.Metric, 4));
+
+        (int, int)[] chosen = [(7, 7), (0, 15), (9, 6), (8, 8), (3, 4)];
+        var some = ActivationPatching.Positions(model, clean, corrupted, "relu1", Both, at: chosen, batchSize: 2);
+        var all = ActivationPatching.Positions(model, clean, corrupted, "relu1", Both);
+        Assert.Equal(chosen, some.Patches.Select(p => (p.Y!.Value, p.X!.Value)));
+        Assert.All(some.Patches, p => Assert.Equal(all.Patches.Single(q => q.Y == p.Y && q.X == p.X).Metric, p.Metric, 4));
+        Assert.Contains("rows 0..15", Assert.Throws<ArgumentOutOfRangeException>(() => ActivationPatching.Positions(model, clean, corrupted, "relu1", Both, at: [(16, 0)])).Message);
+        Assert.Equal(0, model.ActiveHookCount);
+    }
 }
