@@ -27,6 +27,12 @@ public sealed class Colormap
         { 0.478f, 0.821f, 0.318f }, { 0.741f, 0.873f, 0.150f }, { 0.993f, 0.906f, 0.144f },
     });
 
+    /// <summary>Diverging blue → white → red, for signed values such as weights (0.5 is zero).</summary>
+    public static Colormap RedBlue { get; } = new("red-blue", new float[,]
+    {
+        { 0.129f, 0.400f, 0.675f }, { 0.573f, 0.773f, 0.871f }, { 1f, 1f, 1f }, { 0.957f, 0.647f, 0.510f }, { 0.698f, 0.094f, 0.169f },
+    });
+
     /// <summary>Black to white.</summary>
     public static Colormap Gray { get; } = new("gray", new float[,] { { 0, 0, 0 }, { 1, 1, 1 } });
 
