@@ -1,4 +1,6 @@
 using Interp.Circuits;
+using Interp.Datasets;
+using Interp.Images;
 using Interp.Hooks;
 using Interp.Stimuli;
 using Interp.Units;
@@ -18,6 +20,23 @@ public static class CurveKernelExercise
 
     /// <summary>The learner's function: (line tuning of the source layer, the curve, the layers' alignment) → kernel [C, k, k], k odd.</summary>
     public delegate Tensor Answer(LineTuning tuning, Arc curve, LayerAlignment alignment);
+
+    /// <summary>
+    /// The check as notebook 03 runs it: the line tuning of <paramref name="source"/>, its alignment with <paramref name="layer"/>
+    /// (where <paramref name="detector"/> was found) and the first eight whole-photo crops of the shipped photos.
+    /// </summary>
+    public static CheckResult Check(Answer answer, HookedModel model, CurveCandidate detector, string layer = "layer2", string source = "layer1")
+    {
+        var tuning = LineTuning.Measure(model, source);
+        var alignment = LayerAlignment.Between(model, source, layer);
+        using var crops = SamplePhotos.Crops(1);
+        using var images = stack([.. Enumerable.Range(0, Math.Min(8, crops.Count)).Select(i =>
+        {
+            using var raw = crops.Load(i);
+            return ImageTensors.ResizeCenterCrop(raw, model.Input.Size);
+        })]);
+        return Check(answer, model, detector, tuning, alignment, images);
+    }
 
     /// <summary>
     /// Builds the learner's unit for <paramref name="detector"/> (a channel of <paramref name="alignment"/>'s target layer found by
