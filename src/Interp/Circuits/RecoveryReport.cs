@@ -34,13 +34,9 @@ public sealed record RecoveryReport(string Replacement, int Images, int Resample
         ?? throw new KeyNotFoundException($"No measure '{name}'; this report has {string.Join(", ", Measures.Select(m => $"'{m.Name}'"))}.");
 
     /// <summary>One row per measure, for a table.</summary>
-    public IEnumerable<object> Rows() => Measures.Select(m => new
-    {
-        Replacement,
-        Measure = m.Name,
-        Original = 1.0,
-        Ablated = m.AblatedMean.ToString(),
-        Replaced = m.ReplacedMean.ToString(),
-        Recovered = double.IsNaN(m.Recovered.Value) ? "n/a (no damage)" : m.Recovered.ToString(),
-    });
+    public IEnumerable<RecoveryRow> Rows() => Measures.Select(m => new RecoveryRow(Replacement, m.Name, 1.0, m.AblatedMean.ToString(), m.ReplacedMean.ToString(),
+        double.IsNaN(m.Recovered.Value) ? "n/a (no damage)" : m.Recovered.ToString()));
 }
+
+/// <summary>A recovery measure as one table row (estimates as "mean [low, high]").</summary>
+public sealed record RecoveryRow(string Replacement, string Measure, double Original, string Ablated, string Replaced, string Recovered);

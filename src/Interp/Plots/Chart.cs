@@ -107,9 +107,12 @@ public sealed class Chart
     /// orientations), drawn as a closed curve around the origin, with guide circles and 45° spokes. Negative responses
     /// are drawn at radius 0 (a tuning curve's rectified response); <see cref="Data"/> keeps the values as given.
     /// Drawn on Cartesian axes of equal scale, because XPlot.Plotly 4.1.0 has no polar trace that plotly.js 2 still draws.
+    /// With <paramref name="pairs"/>, series 2k and 2k + 1 share a colour and the second is dashed (e.g. a real unit and its
+    /// replacement).
     /// </summary>
-    public static Chart Polar(IReadOnlyList<(string Name, IReadOnlyList<double> Degrees, IReadOnlyList<double> R)> series, string title)
+    public static Chart Polar(IReadOnlyList<(string Name, IReadOnlyList<double> Degrees, IReadOnlyList<double> R)> series, string title, bool pairs = false)
     {
+        if (pairs && series.Count % 2 != 0) throw new ArgumentException($"Paired series come two by two; got {series.Count}.", nameof(series));
         if (series.Count == 0) throw new ArgumentException("Give at least one series.", nameof(series));
         foreach (var (name, t, r) in series)
         {
@@ -130,14 +133,17 @@ public sealed class Chart
             traces.Add(new Scatter { x = new[] { 0, max * Math.Cos(rad), 1.1 * max * Math.Cos(rad) }, y = new[] { 0, max * Math.Sin(rad), 1.1 * max * Math.Sin(rad) },
                 mode = "lines+text", text = new[] { "", "", $"{d}°" }, line = new Line { color = "#dddddd", width = 1 }, hoverinfo = "skip", showlegend = false });
         }
-        foreach (var (name, t, r) in series)
+        for (int i = 0; i < series.Count; i++)
         {
+            var (name, t, r) = series[i];
             var points = PolarPoints(t, r);
-            traces.Add(new Scatter
+            var trace = new Scatter
             {
                 x = points.Select(p => p.X), y = points.Select(p => p.Y), mode = "lines+markers", name = name,
                 text = points.Select(p => $"{t[p.Index]:0.#}°: {r[p.Index]:0.###}"), hoverinfo = "text+name",
-            });
+            };
+            if (pairs) trace.line = new Line { color = Palette[i / 2 % Palette.Length], dash = i % 2 == 1 ? "dash" : "solid" };
+            traces.Add(trace);
         }
         var chart = XPlot.Plotly.Chart.Plot(traces);
         chart.WithLayout(new Layout.Layout
@@ -151,6 +157,9 @@ public sealed class Chart
         chart.WithSize(500, 570);   // a 440 × 440 plot area: equal scales, so circles stay round
         return new Chart(chart, title, series.Select(s => s.Name).ToList(), series.SelectMany(s => s.R).ToList());
     }
+
+    /// <summary>plotly.js's default colour cycle.</summary>
+    static readonly string[] Palette = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"];
 
     /// <summary>The closed curve a polar series draws: points in order of angle (0–360°), the first repeated at the end.</summary>
     internal static List<(int Index, double X, double Y)> PolarPoints(IReadOnlyList<double> degrees, IReadOnlyList<double> r)

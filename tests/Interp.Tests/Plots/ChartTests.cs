@@ -46,5 +46,12 @@ public class ChartTests
         Assert.Contains("\"name\":\"unit 3\"", chart.ToHtml());
         Assert.Contains("'u' has 2 angles but 1 values", Assert.Throws<ArgumentException>(() => Chart.Polar([("u", [0.0, 90], [1.0])], "t")).Message);
         Assert.Contains("not finite", Assert.Throws<ArgumentException>(() => Chart.Polar([("u", [0.0], [double.NaN])], "t")).Message);
+
+        // Pairs: a real unit and its replacement share a colour, the replacement dashed.
+        var paired = Chart.Polar([("a", [0.0, 90], [1.0, 2]), ("a'", [0.0, 90], [2.0, 1]), ("b", [0.0, 90], [1.0, 1]), ("b'", [0.0, 90], [1.0, 3])], "pairs", pairs: true).ToHtml();
+        Assert.Equal(2, System.Text.RegularExpressions.Regex.Matches(paired, "\"color\":\"#1f77b4\"").Count);
+        Assert.Equal(2, System.Text.RegularExpressions.Regex.Matches(paired, "\"color\":\"#ff7f0e\"").Count);
+        Assert.Equal(2, System.Text.RegularExpressions.Regex.Matches(paired, "\"dash\":\"dash\"").Count);
+        Assert.Contains("two by two", Assert.Throws<ArgumentException>(() => Chart.Polar([("a", [0.0], [1.0])], "t", pairs: true)).Message);
     }
 }
