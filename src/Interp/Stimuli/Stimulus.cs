@@ -18,6 +18,14 @@ public static class Stimulus
         return Paint(coverage, style);
     }
 
+    /// <summary>The corner drawn as an image [3, H, W].</summary>
+    public static Tensor Draw(Corner corner, StimulusStyle? style = null)
+    {
+        style ??= new();
+        using var coverage = Coverage(corner, style);
+        return Paint(coverage, style);
+    }
+
     /// <summary>The grating drawn as an image [3, H, W].</summary>
     public static Tensor Draw(Grating grating, StimulusStyle? style = null)
     {
@@ -56,6 +64,9 @@ public static class Stimulus
         var cs = curvatures.ToList();
         return Arcs(orientations.SelectMany(o => cs.Select(c => template with { Orientation = o, Curvature = c })), style);
     }
+
+    /// <summary>One image per corner.</summary>
+    public static StimulusSet<Corner> Corners(IEnumerable<Corner> corners, StimulusStyle? style = null) => Batch(corners, c => Draw(c, style));
 
     /// <summary>One image per grating.</summary>
     public static StimulusSet<Grating> Gratings(IEnumerable<Grating> gratings, StimulusStyle? style = null) => Batch(gratings, g => Draw(g, style));
@@ -151,6 +162,49 @@ public static class Stimulus
             if (arc.Filled)
                 inside = inside.logical_or((rho <= r).logical_and(px * nx + py * ny >= r * Math.Cos(span)));
         }
+        var coverage = nn.functional.avg_pool2d(inside.to(float32).unsqueeze(0).unsqueeze(0), s).squeeze(0).squeeze(0);
+        return coverage.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// The fraction of each pixel a corner covers [H, W], in [0, 1]: sub-pixel points within LineWidth/2 of either arm or
+    /// of the rounding arc, averaged over <see cref="StimulusStyle.Supersampling"/>² points per pixel.
+    /// </summary>
+    public static Tensor Coverage(Corner corner, StimulusStyle? style = null)
+    {
+        style ??= new();
+        style.Validate();
+        if (corner.Angle is <= 0 or >= 180) throw new ArgumentOutOfRangeException(nameof(corner), corner.Angle, "A corner's angle is in (0, 180) degrees, e.g. 90.");
+        if (corner.Radius < 0 || corner.ArmLength <= 0 || corner.LineWidth <= 0)
+            throw new ArgumentException($"A corner needs a radius ≥ 0 and a positive arm length and line width; got radius {corner.Radius}, arm {corner.ArmLength}, width {corner.LineWidth}.", nameof(corner));
+        using var scope = NewDisposeScope();
+        int s = style.Supersampling;
+        var (u, v) = Grid(style.Size, s, corner.X ?? style.Size / 2.0, corner.Y ?? style.Size / 2.0);   // y up, origin at the outermost point
+        double t = corner.Orientation * Math.PI / 180, nx = Math.Cos(t), ny = Math.Sin(t);
+        double half = corner.Angle * Math.PI / 360, r = corner.Radius;
+        // The sharp apex A, the rounding's centre C = A − r / sin(half)·n, the outermost point C + r·n at the origin.
+        double apex = r / Math.Sin(half) - r, ax = apex * nx, ay = apex * ny;
+        double cx = ax - r / Math.Sin(half) * nx, cy = ay - r / Math.Sin(half) * ny;
+        double tangent = r / Math.Tan(half);                                   // apex to where each arm leaves the rounding
+        Tensor distance = full_like(u, double.PositiveInfinity);
+        foreach (var side in new[] { -1, 1 })
+        {
+            double a = t + Math.PI + side * half, dx = Math.Cos(a), dy = Math.Sin(a);    // an arm's direction, away from the apex
+            double x0 = ax + tangent * dx, y0 = ay + tangent * dy;
+            var along = ((u - x0) * dx + (v - y0) * dy).clamp(0, corner.ArmLength);
+            var segment = ((u - x0 - along * dx).square() + (v - y0 - along * dy).square()).sqrt();
+            distance = minimum(distance, segment);
+        }
+        if (r > 0)
+        {
+            var px = u - cx;
+            var py = v - cy;
+            // Angle from n, within ±(90° − half) on the rounding.
+            var delta = atan2(py * nx - px * ny, px * nx + py * ny);
+            var arc = where(delta.abs() <= Math.PI / 2 - half, ((px.square() + py.square()).sqrt() - r).abs(), full_like(u, double.PositiveInfinity));
+            distance = minimum(distance, arc);
+        }
+        var inside = distance <= corner.LineWidth / 2;
         var coverage = nn.functional.avg_pool2d(inside.to(float32).unsqueeze(0).unsqueeze(0), s).squeeze(0).squeeze(0);
         return coverage.MoveToOuterDisposeScope();
     }

@@ -19,6 +19,46 @@ public class StimulusTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void A_corners_arms_run_at_the_requested_angle_and_its_outermost_point_stays_put_whatever_the_rounding()
+    {
+        var style = new StimulusStyle(Size: 64);
+        // A sharp right angle pointing up, apex at the centre: arms down-left and down-right at 45°, 20 px long.
+        using (var sharp = Stimulus.Coverage(new Corner(90, Angle: 90, Radius: 0, ArmLength: 20, LineWidth: 2), style))
+        {
+            var ink = Ink(sharp);
+            double total = ink.Sum(p => p.W), reach = 20 * Math.Sin(Math.PI / 4);
+            Assert.Equal(32, ink.Sum(p => p.W * p.X) / total, 1);                     // symmetric about the vertical
+            Assert.InRange(ink.Min(p => p.X), 32 - reach - 2, 32 - reach);             // the arms' ends
+            Assert.InRange(ink.Max(p => p.X), 32 + reach, 32 + reach + 2);
+            Assert.InRange(ink.Max(p => p.Y), 32 + reach, 32 + reach + 2);
+            // Every ink pixel lies on one of the two 45° lines through the apex (within the stroke and a pixel).
+            Assert.All(ink, p => Assert.True(Math.Min(Math.Abs((p.X - 32) - (p.Y - 32)), Math.Abs((p.X - 32) + (p.Y - 32))) / Math.Sqrt(2) <= 1 + 0.75,
+                $"({p.X}, {p.Y}) is off the arms"));
+            Assert.True(sharp[32, 32].item<float>() > 0.5f, "a sharp corner inks its apex");
+        }
+        foreach (var radius in new[] { 0.0, 5, 10 })
+        {
+            using var rounded = Stimulus.Coverage(new Corner(90, Angle: 90, Radius: radius, ArmLength: 20, LineWidth: 2), style);
+            var strong = Ink(rounded).Where(p => p.W > 0.5).ToList();
+            Assert.InRange(strong.Min(p => p.Y), 31, 31.6);                              // the centre line's top at row 32, half a stroke above
+        }
+        using (var rounded = Stimulus.Coverage(new Corner(90, Angle: 90, Radius: 10, ArmLength: 20, LineWidth: 2), style))
+        {
+            // The rounding cuts the sharp apex, which would sit r / sin 45° − r ≈ 4.1 px above the outermost point.
+            Assert.Equal(0f, rounded[27, 32].item<float>());
+            // Points of the rounding lie one radius from its centre, r / sin 45° below the sharp apex: at (32, 42).
+            var nearTop = Ink(rounded).Where(p => p.W > 0.5 && p.Y < 36).ToList();
+            Assert.All(nearTop, p => Assert.InRange(Math.Sqrt((p.X - 32) * (p.X - 32) + (p.Y - 42) * (p.Y - 42)), 10 - 1.8, 10 + 1.8));
+        }
+        var inks = Stimulus.Circle(15).Select(o => { using var c = Stimulus.Coverage(new Corner(o, 60, 6, 18, 3), style); return c.sum().item<float>(); }).ToList();
+        Assert.True((inks.Max() - inks.Min()) / inks.Average() < 0.02, $"ink varies with orientation: {inks.Min()}..{inks.Max()}");
+        Assert.Contains("(0, 180)", Assert.Throws<ArgumentOutOfRangeException>(() => Stimulus.Coverage(new Corner(0, Angle: 180), style)).Message);
+        Assert.Contains("radius ≥ 0", Assert.Throws<ArgumentException>(() => Stimulus.Coverage(new Corner(0, Radius: -1), style)).Message);
+        using var set = Stimulus.Corners([new Corner(0), new Corner(90)], style);
+        Assert.Equal([2L, 3, 64, 64], set.Images.shape);
+    }
+
+    [Fact]
     public void An_arcs_ink_lies_at_the_requested_radius_and_orientation()
     {
         var style = new StimulusStyle(Size: 64);
