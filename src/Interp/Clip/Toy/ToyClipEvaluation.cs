@@ -1,0 +1,45 @@
+using static TorchSharp.torch;
+
+namespace Interp.Clip.Toy;
+
+/// <summary>Zero-shot accuracy of the toy CLIP on held-out pictures, for drawings and for words separately.</summary>
+/// <param name="Drawings">Share of drawings whose best-matching prompt "a drawing of a {shape}" names their shape.</param>
+/// <param name="Words">Share of word pictures whose best-matching prompt "the word {shape}" names the written shape.</param>
+/// <param name="PerKind">Pictures of each kind measured.</param>
+public sealed record ToyZeroShot(double Drawings, double Words, int PerKind);
+
+/// <summary>Measurements of a trained toy CLIP.</summary>
+public static class ToyClipEvaluation
+{
+    /// <summary>The prompt for a shape in the drawing template ("a drawing of an arrow").</summary>
+    public static string DrawingPrompt(int shape) => $"a drawing of {("aeiou".Contains(ToyConcepts.Shapes[shape][0]) ? "an" : "a")} {ToyConcepts.Shapes[shape]}";
+
+    /// <summary>The prompt for a shape in the word template ("the word arrow").</summary>
+    public static string WordPrompt(int shape) => $"the word {ToyConcepts.Shapes[shape]}";
+
+    /// <summary>
+    /// Zero-shot classification over the twelve shapes of the first <paramref name="perKind"/> drawings and word pictures of the
+    /// dataset with seed <paramref name="seed"/> (use a seed the model was not trained on).
+    /// </summary>
+    public static ToyZeroShot ZeroShot(ToyClipModel model, int seed = 1_000_003, int perKind = 300)
+    {
+        var data = new ToyDataset(seed);
+        double Accuracy(ToyKind kind, Func<int, string> prompt)
+        {
+            var examples = new List<ToyExample>();
+            for (long i = 0; examples.Count < perKind; i++)
+                if (data.Example(i) is { } e && e.Kind == kind) examples.Add(e);
+            using var _ = no_grad();
+            using var scope = NewDisposeScope();
+            var images = stack(examples.Select(e => e.Draw()).ToList());
+            var prompts = tensor(Enumerable.Range(0, ToyConcepts.Shapes.Count).SelectMany(s => ToyVocabulary.Encode(prompt(s))).ToArray(),
+                [ToyConcepts.Shapes.Count, ToyVocabulary.ContextLength]);
+            var predicted = model.Logits(model.EncodeImage(images), model.EncodeText(prompts)).argmax(1).data<long>().ToArray();
+            return examples.Select((e, i) => predicted[i] == e.Shape ? 1.0 : 0.0).Average();
+        }
+        bool training = model.training;
+        model.eval();
+        try { return new ToyZeroShot(Accuracy(ToyKind.Drawing, DrawingPrompt), Accuracy(ToyKind.Word, WordPrompt), perKind); }
+        finally { if (training) model.train(); }
+    }
+}

@@ -1,0 +1,99 @@
+using System.Diagnostics;
+using System.Text.Json;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Interp.Clip.Toy;
+
+/// <summary>How the toy CLIP is trained (the recipe measured to work at this scale: 900 steps at batch 256 with AdamW).</summary>
+public sealed record ToyTrainingSettings(int Steps = 900, int BatchSize = 256, double LearningRate = 2e-3, double WeightDecay = 0.05, int WarmupSteps = 50,
+    int DataSeed = 1, long InitSeed = 0, int CheckpointEvery = 100)
+{
+    internal void Validate()
+    {
+        if (Steps < 1 || BatchSize < 2 || LearningRate <= 0 || WeightDecay < 0 || WarmupSteps < 0 || CheckpointEvery < 1)
+            throw new ArgumentException($"Invalid training settings {this}: steps ≥ 1, batch ≥ 2, learning rate > 0, weight decay ≥ 0, warm-up ≥ 0, checkpoint every ≥ 1.");
+    }
+
+    /// <summary>The learning rate at <paramref name="step"/>: linear warm-up, then cosine decay to 0.</summary>
+    public double RateAt(int step) => step < WarmupSteps
+        ? LearningRate * (step + 1) / WarmupSteps
+        : LearningRate * 0.5 * (1 + Math.Cos(Math.PI * (step - WarmupSteps) / Math.Max(1, Steps - WarmupSteps)));
+}
+
+/// <summary>One training step's record.</summary>
+public sealed record ToyTrainingStep(int Step, double Loss, double Seconds);
+
+/// <summary>
+/// Trains the toy CLIP on <see cref="ToyDataset"/> with the contrastive loss. Step s sees examples s·B … s·B + B − 1 of the
+/// dataset, so a run is determined by its settings (bitwise at a fixed thread count), and a run resumed from a checkpoint
+/// continues exactly where it stopped.
+/// </summary>
+public static class ToyClipTraining
+{
+    sealed record Checkpoint(ToyTrainingSettings Settings, int NextStep, List<ToyTrainingStep> History);
+
+    /// <summary>
+    /// Trains <paramref name="model"/> in place and returns the loss of every step run so far (resumed steps included). With
+    /// <paramref name="checkpointPath"/>, training resumes from it when it holds a checkpoint of the same settings, and saves one
+    /// every <see cref="ToyTrainingSettings.CheckpointEvery"/> steps and at the end. <paramref name="stopAfter"/> ends the run
+    /// early (after that many steps in all), as an interruption would.
+    /// </summary>
+    public static IReadOnlyList<ToyTrainingStep> Train(ToyClipModel model, ToyTrainingSettings settings, string? checkpointPath = null,
+        IProgress<ToyTrainingStep>? progress = null, int? stopAfter = null, CancellationToken cancellation = default)
+    {
+        settings.Validate();
+        var data = new ToyDataset(settings.DataSeed);
+        var decay = model.named_parameters().Where(p => p.parameter.ndim >= 2).Select(p => p.parameter).ToList();
+        var other = model.named_parameters().Where(p => p.parameter.ndim < 2).Select(p => p.parameter).ToList();
+        using var optimizer = optim.AdamW([new AdamW.ParamGroup(decay, new AdamW.Options { weight_decay = settings.WeightDecay }),
+                                           new AdamW.ParamGroup(other, new AdamW.Options { weight_decay = 0 })], lr: settings.LearningRate);
+        var history = new List<ToyTrainingStep>();
+        int start = 0;
+        if (checkpointPath is not null && File.Exists(checkpointPath))
+        {
+            var saved = JsonSerializer.Deserialize<Checkpoint>(File.ReadAllText(checkpointPath))
+                ?? throw new InvalidDataException($"'{checkpointPath}' is not a toy CLIP checkpoint.");
+            if (saved.Settings != settings)
+                throw new InvalidOperationException($"'{checkpointPath}' is a checkpoint of another run ({saved.Settings}); this run is {settings}. Use another path or delete it.");
+            model.load(checkpointPath + ".model");
+            optimizer.load_state_dict(checkpointPath + ".optimizer");
+            (start, history) = (saved.NextStep, saved.History);
+        }
+        model.train();
+        var watch = Stopwatch.StartNew();
+        int end = Math.Min(settings.Steps, stopAfter ?? settings.Steps);
+        for (int step = start; step < end; step++)
+        {
+            cancellation.ThrowIfCancellationRequested();
+            using var scope = NewDisposeScope();
+            var (images, tokens, _) = data.Batch((long)step * settings.BatchSize, settings.BatchSize);
+            foreach (var group in optimizer.ParamGroups) group.LearningRate = settings.RateAt(step);
+            optimizer.zero_grad();
+            var loss = model.ContrastiveLoss(images, tokens);
+            loss.backward();
+            optimizer.step();
+            var record = new ToyTrainingStep(step, loss.item<float>(), watch.Elapsed.TotalSeconds);
+            history.Add(record);
+            progress?.Report(record);
+            if (checkpointPath is not null && ((step + 1) % settings.CheckpointEvery == 0 || step + 1 == end))
+                Save(checkpointPath, model, optimizer, new Checkpoint(settings, step + 1, history));
+        }
+        model.eval();
+        return history;
+    }
+
+    static void Save(string path, ToyClipModel model, AdamW optimizer, Checkpoint checkpoint)
+    {
+        var dir = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        Directory.CreateDirectory(dir);
+        // Whole files only: write beside, then move into place, the JSON last (it says which step the weights belong to).
+        model.save(path + ".model.tmp");
+        optimizer.save_state_dict(path + ".optimizer.tmp");
+        File.WriteAllText(path + ".tmp", JsonSerializer.Serialize(checkpoint));
+        File.Move(path + ".model.tmp", path + ".model", overwrite: true);
+        File.Move(path + ".optimizer.tmp", path + ".optimizer", overwrite: true);
+        File.Move(path + ".tmp", path, overwrite: true);
+    }
+}
