@@ -1,0 +1,46 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using Interp.Clip.Toy;
+using Interp.Runtime;
+using static TorchSharp.torch;
+
+namespace Interp.Tests.Clip;
+
+public class ToyClipWeightsTests(ITestOutputHelper output)
+{
+    sealed record Record(ToyTrainingSettings Settings, string Cpu, int Threads, double[] FirstLosses, double FinalLoss, string Sha256, double ZeroShotDrawings, double ZeroShotWords);
+
+    static Record Recorded() => JsonSerializer.Deserialize<Record>(File.ReadAllText(Path.Combine(TestPaths.RepoRoot, "data", "toyclip", "training.json")))!;
+
+    [Fact]
+    public void The_shipped_weights_are_the_recorded_file_and_load_into_the_model()
+    {
+        var record = Recorded();
+        Assert.Equal(record.Sha256, Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(ToyClipWeights.Path))).ToLowerInvariant());
+        using var model = ToyClipWeights.Load();
+        Assert.False(model.training);
+        using var fresh = new ToyClipModel(record.Settings.InitSeed);
+        Assert.Contains(model.parameters().Zip(fresh.parameters()), p => !(p.First == p.Second).all().item<bool>());   // trained, not initial
+    }
+
+    [Fact]
+    public void A_short_run_reproduces_the_recorded_first_losses()
+    {
+        var record = Recorded();
+        int steps = Math.Min(3, record.FirstLosses.Length);
+        using var model = new ToyClipModel(record.Settings.InitSeed);
+        var history = ToyClipTraining.Train(model, record.Settings, stopAfter: steps);
+        bool sameMachineKind = record.Cpu == CpuInfo.Current.Summary && record.Threads == get_num_threads();   // model name and vector units
+        for (int i = 0; i < steps; i++)
+        {
+            output.WriteLine($"step {i}: recorded {record.FirstLosses[i]:R}, now {history[i].Loss:R}");
+            if (sameMachineKind)
+                Assert.Equal(record.FirstLosses[i], history[i].Loss);                       // bitwise: same CPU model and thread count
+            else
+                Assert.Equal(record.FirstLosses[i], history[i].Loss, 1e-4 * Math.Abs(record.FirstLosses[i]));   // other CPUs round differently
+        }
+        output.WriteLine(sameMachineKind
+            ? "Same CPU model and thread count as the recorded run: compared bit for bit."
+            : $"Recorded on '{record.Cpu}' with {record.Threads} threads, run on '{CpuInfo.Current.Summary}' with {get_num_threads()}: compared within 1e-4.");
+    }
+}
