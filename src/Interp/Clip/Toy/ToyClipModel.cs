@@ -90,7 +90,7 @@ public sealed class ToyClipModel : nn.Module<Tensor, Tensor>
     readonly Linear textProjection;
     readonly Parameter logitScale;
 
-    /// <summary>A freshly initialized model; the weights depend only on <paramref name="seed"/>.</summary>
+    /// <summary>A freshly initialized model; the weights depend only on <paramref name="seed"/> (it seeds TorchSharp's global generator).</summary>
     public ToyClipModel(long seed = 0) : base("toy-clip")
     {
         using var _ = no_grad();
