@@ -1,0 +1,104 @@
+using Interp.Hooks;
+using static TorchSharp.torch;
+
+namespace Interp.Multimodal;
+
+/// <summary>
+/// Which units respond to the same concepts whether they see a picture or the word: per unit, the Pearson correlation of its
+/// mean response to each concept's pictures with its mean response to each concept's words, and how many units exceed a
+/// threshold — against the same count with the words' concept labels shuffled (a permutation baseline).
+/// </summary>
+/// <param name="Layer">The probed layer.</param>
+/// <param name="Concepts">The concept names, in profile order.</param>
+/// <param name="Pictures">[concept, unit]: mean activation on each concept's pictures (spatial mean per image).</param>
+/// <param name="Words">[concept, unit]: the same on each concept's written word.</param>
+/// <param name="Scores">Per unit: the correlation of its two profiles (0 for a unit flat on either).</param>
+/// <param name="Threshold">The score a unit must exceed to count as multimodal.</param>
+/// <param name="ShuffledCounts">The count with word labels permuted, once per permutation.</param>
+public sealed record MultimodalityReport(string Layer, IReadOnlyList<string> Concepts, double[,] Pictures, double[,] Words, IReadOnlyList<double> Scores,
+    double Threshold, IReadOnlyList<int> ShuffledCounts)
+{
+    /// <summary>Units whose score exceeds <see cref="Threshold"/>, strongest first.</summary>
+    public IReadOnlyList<int> MultimodalUnits => [.. Scores.Select((s, u) => (s, u)).Where(p => p.s > Threshold).OrderByDescending(p => p.s).Select(p => p.u)];
+
+    /// <summary>The mean count under shuffled labels: what chance gives.</summary>
+    public double ChanceCount => ShuffledCounts.Average();
+
+    /// <summary>The share of permutations with at least as many multimodal units as the real labels (with the +1 correction).</summary>
+    public double PValue => (ShuffledCounts.Count(c => c >= MultimodalUnits.Count) + 1.0) / (ShuffledCounts.Count + 1.0);
+
+    /// <summary>A unit's preferred concept on pictures and on words.</summary>
+    public (string Picture, string Word) Preferred(int unit)
+    {
+        int c = Concepts.Count;
+        return (Concepts[Enumerable.Range(0, c).MaxBy(k => Pictures[k, unit])], Concepts[Enumerable.Range(0, c).MaxBy(k => Words[k, unit])]);
+    }
+}
+
+/// <summary>Multimodality probes for any image model with a <see cref="HookedModel"/> layer (model-agnostic).</summary>
+public static class Multimodality
+{
+    /// <summary>
+    /// Measures every unit of <paramref name="layer"/>: <paramref name="pictures"/>[k] and <paramref name="words"/>[k] are batches
+    /// [N, 3, H, W] showing concept k as a picture and as its written word.
+    /// </summary>
+    public static MultimodalityReport Measure(HookedModel model, string layer, IReadOnlyList<string> concepts, IReadOnlyList<Tensor> pictures,
+        IReadOnlyList<Tensor> words, double threshold = 0.6, int permutations = 1000, int seed = 0)
+    {
+        if (concepts.Count < 3) throw new ArgumentException($"Give at least three concepts (a correlation over fewer means little); got {concepts.Count}.", nameof(concepts));
+        if (pictures.Count != concepts.Count || words.Count != concepts.Count)
+            throw new ArgumentException($"Give one picture batch and one word batch per concept: {concepts.Count} concepts, {pictures.Count} picture batches, {words.Count} word batches.");
+        if (threshold is <= -1 or >= 1) throw new ArgumentOutOfRangeException(nameof(threshold), threshold, "The threshold is a correlation in (−1, 1), e.g. 0.6.");
+        if (permutations < 1) throw new ArgumentOutOfRangeException(nameof(permutations), permutations, "Run at least one permutation.");
+        model.RequireLayer(layer);
+        var p = Profiles(model, layer, pictures);
+        var w = Profiles(model, layer, words);
+        int units = p.GetLength(1);
+        var identity = Enumerable.Range(0, concepts.Count).ToArray();
+        var scores = Enumerable.Range(0, units).Select(u => Correlation(p, w, u, identity)).ToList();
+        var random = new Random(seed);
+        var shuffled = new List<int>(permutations);
+        for (int i = 0; i < permutations; i++)
+        {
+            var perm = identity.OrderBy(_ => random.Next()).ToArray();
+            shuffled.Add(Enumerable.Range(0, units).Count(u => Correlation(p, w, u, perm) > threshold));
+        }
+        return new MultimodalityReport(layer, concepts, p, w, scores, threshold, shuffled);
+    }
+
+    /// <summary>[concept, unit]: each unit's activation averaged over positions and images of each batch.</summary>
+    static double[,] Profiles(HookedModel model, string layer, IReadOnlyList<Tensor> batches)
+    {
+        double[,]? result = null;
+        using var _ = no_grad();
+        for (int k = 0; k < batches.Count; k++)
+        {
+            using var scope = NewDisposeScope();
+            using var cache = model.RunWithCache(batches[k].to(model.Dtype), [layer], stopEarly: true);
+            var act = cache[layer].to(float64);
+            var mean = (act.ndim == 4 ? act.mean([0, 2, 3]) : act.mean([0])).data<double>().ToArray();
+            result ??= new double[batches.Count, mean.Length];
+            for (int u = 0; u < mean.Length; u++) result[k, u] = mean[u];
+        }
+        return result!;
+    }
+
+    /// <summary>The Pearson correlation over concepts of a unit's picture profile with its word profile read through <paramref name="wordOrder"/>.</summary>
+    internal static double Correlation(double[,] pictures, double[,] words, int unit, int[] wordOrder)
+    {
+        int n = wordOrder.Length;
+        double ma = 0, mb = 0;
+        for (int k = 0; k < n; k++) { ma += pictures[k, unit]; mb += words[wordOrder[k], unit]; }
+        ma /= n;
+        mb /= n;
+        double num = 0, da = 0, db = 0;
+        for (int k = 0; k < n; k++)
+        {
+            double a = pictures[k, unit] - ma, b = words[wordOrder[k], unit] - mb;
+            num += a * b;
+            da += a * a;
+            db += b * b;
+        }
+        return da > 0 && db > 0 ? num / Math.Sqrt(da * db) : 0;
+    }
+}
