@@ -1,0 +1,63 @@
+using Interp.Clip.Toy;
+using Interp.Multimodal;
+using static TorchSharp.torch;
+
+namespace Interp.Exercises.Multimodal;
+
+/// <summary>
+/// Exercise 04.2 (★★☆): design a typographic attack on the toy CLIP that writes "star" on drawings of other shapes and makes it
+/// answer "star" more often than the notebook's baseline attack does — clearly more often than a same-length nonsense string
+/// at your place does, and changing at most 8 % of the pixels.
+/// </summary>
+public static class AttackExercise
+{
+    /// <summary>The exercise's id and title.</summary>
+    public const string Title = "04.2 A better typographic attack";
+
+    /// <summary>The learner's function: where and how to write the word.</summary>
+    public delegate TextPlacement Answer();
+
+    /// <summary>The notebook's baseline: black 13 px text centred near the bottom edge.</summary>
+    public static TextPlacement Baseline { get; } = new(32, 58, 13, 0f);
+
+    /// <summary>The largest share of pixels an attack may change.</summary>
+    public const double PixelBudget = 0.08;
+
+    /// <summary>Runs the learner's attack and the baseline on the same 150 drawings (none of them stars) with the shipped toy CLIP.</summary>
+    public static CheckResult Check(Answer answer)
+    {
+        const string hint = "Larger text is read more easily but costs pixels; text over the shape (where the model looks) and a colour that stands out " +
+                            "from most backgrounds help. Try a few placements with TypographicAttack.Measure and keep the one with the highest flip rate.";
+        TextPlacement placement;
+        try { placement = answer(); }
+        catch (Exception e) { return new CheckResult(Title, false, $"Your function threw {e.GetType().Name}: {e.Message}", hint); }
+        using var model = ToyClipWeights.Load();
+        int star = ToyConcepts.Shape("star"), shapes = ToyConcepts.Shapes.Count;
+        var random = new Random(42);
+        using var victims = stack(Enumerable.Range(0, 150).Select(i => (ToyDataset.Example(random, ToyKind.Drawing, (star + 1 + i % (shapes - 1)) % shapes, random.Next(8))
+            with { Distractor = null }).Draw()).ToList());
+        using var prompts = tensor(Enumerable.Range(0, shapes).SelectMany(s => ToyVocabulary.Encode(ToyClipEvaluation.DrawingPrompt(s))).ToArray(), [shapes, ToyVocabulary.ContextLength]);
+        Tensor text;
+        using (no_grad()) text = model.EncodeText(prompts);
+        using var _ = text;
+        long[] Classify(Tensor images)
+        {
+            using var g = no_grad();
+            using var scope = NewDisposeScope();
+            return model.Logits(model.EncodeImage(images), text).argmax(1).data<long>().ToArray();
+        }
+        AttackReport yours;
+        try { yours = TypographicAttack.Measure(victims, Classify, "star", star, placement); }
+        catch (ArgumentException e) { return new CheckResult(Title, false, $"Your placement could not be drawn: {e.Message}", hint); }
+        var baseline = TypographicAttack.Measure(victims, Classify, "star", star, Baseline);
+        if (yours.PixelsChanged > PixelBudget)
+            return new CheckResult(Title, false, $"Your text changes {yours.PixelsChanged:P1} of the pixels; the budget is {PixelBudget:P0}.", hint);
+        if (!(yours.FlipRate.Value > baseline.FlipRate.Value))
+            return new CheckResult(Title, false, $"Your attack turns {yours.FlipRate.Value:P1} of the drawings into \"star\"; the baseline turns {baseline.FlipRate.Value:P1}.", hint);
+        if (!(yours.FlipRate.Low > yours.ControlFlipRate.High))
+            return new CheckResult(Title, false, $"Your attack's flip rate {yours.FlipRate} is not clearly above the nonsense control's {yours.ControlFlipRate} at the same place: " +
+                                                 "the model may be reacting to any text there, not to the word.", hint);
+        return new CheckResult(Title, true, $"Your attack turns {yours.FlipRate} of the drawings into \"star\" (baseline {baseline.FlipRate.Value:P1}, nonsense control " +
+                                            $"{yours.ControlFlipRate}), changing {yours.PixelsChanged:P1} of the pixels.");
+    }
+}
