@@ -11,8 +11,12 @@ namespace Interp.Multimodal;
 /// </summary>
 public static class TextOverlay
 {
+    // Before any SkiaSharp type initializes (its native library is looked up once, in SkiaApi's type initializer).
+    static TextOverlay() => Runtime.SkiaRuntime.EnsureLoaded();
+
     static readonly Lazy<SKTypeface> Font = new(() =>
     {
+        Runtime.SkiaRuntime.EnsureLoaded();
         var path = Path.Combine(SampleImages.DataFolder(), "fonts", "DejaVuSans-Bold.ttf");
         return SKTypeface.FromFile(path) ?? throw new FileNotFoundException($"The overlay font is missing or unreadable at {path} (see data/fonts/README.md).", path);
     });
@@ -24,6 +28,7 @@ public static class TextOverlay
     public static Tensor Coverage(string text, float x, float y, float size, int height, int width)
     {
         if (string.IsNullOrEmpty(text)) throw new ArgumentException("Give some text to write.", nameof(text));
+        Runtime.SkiaRuntime.EnsureLoaded();
         if (size <= 0) throw new ArgumentOutOfRangeException(nameof(size), size, "The text size must be positive (pixels).");
         using var bitmap = new SKBitmap(new SKImageInfo(width, height, SKColorType.Alpha8, SKAlphaType.Premul));
         using (var canvas = new SKCanvas(bitmap))

@@ -14,10 +14,14 @@ public sealed class ToyCanvas : IDisposable
     readonly SKBitmap _bitmap;
     readonly SKCanvas _canvas;
 
+    // Before any SkiaSharp type initializes (its native library is looked up once, in SkiaApi's type initializer).
+    static ToyCanvas() => Runtime.SkiaRuntime.EnsureLoaded();
+
     /// <summary>A canvas of <paramref name="size"/>² pixels filled with <paramref name="background"/> plus per-pixel noise (already drawn, RGB in [0, 1]).</summary>
     public ToyCanvas(int size, float[] background, Random random, float noise = 0.06f)
     {
         if (background.Length != 3) throw new ArgumentException("Give the background as three RGB values in [0, 1].", nameof(background));
+        Runtime.SkiaRuntime.EnsureLoaded();
         Size = size;
         _bitmap = new SKBitmap(new SKImageInfo(size, size, SKColorType.Rgba8888, SKAlphaType.Premul));
         var pixels = new byte[size * size * 4];
@@ -40,6 +44,7 @@ public sealed class ToyCanvas : IDisposable
 
     static readonly Lazy<SKTypeface> _font = new(() =>
     {
+        Runtime.SkiaRuntime.EnsureLoaded();
         var path = Path.Combine(SampleImages.DataFolder(), "fonts", "DejaVuSans-Bold.ttf");
         return SKTypeface.FromFile(path) ?? throw new FileNotFoundException($"The toy world's font is missing or unreadable at {path} (see data/fonts/README.md).", path);
     });
