@@ -85,4 +85,25 @@ public class MultimodalTests
         Assert.Contains("already predicted", Assert.Throws<InvalidOperationException>(() =>
             TypographicAttack.Measure(images, x => [.. Enumerable.Repeat(3L, (int)x.shape[0])], "star", 3, placement)).Message);
     }
+
+    [Fact]
+    public void Words_are_ranked_by_the_units_mean_response_over_their_renderings()
+    {
+        using var model = new HookedModel("colours", new ColourMeans(), new InputConvention(64, "identity"));
+        string[] words = ["i", "star", "diamond", "wow"];
+        // Black text on grey: the red mean is 0.5 · (1 − the mean ink coverage) over every rendering.
+        double Expected(string word)
+        {
+            double coverage = (from s in WordProbe.Sizes from h in WordProbe.Heights
+                               select TextOverlay.Coverage(word, 32, (float)(h * 64), (float)(s * 64), 64, 64).to(float64).mean().item<double>()).Average();
+            return 0.5 * (1 - coverage);
+        }
+        var ranked = WordProbe.Rank(model, "pool", 0, words);
+        Assert.Equal(words.OrderByDescending(Expected), ranked.Select(r => r.Word));
+        Assert.All(ranked, r => Assert.Equal(Expected(r.Word), r.Response, 6));
+        Assert.Equal("i", ranked[0].Word);                                        // the least ink
+        Assert.Equal([9L, 3, 64, 64], WordProbe.Render("star", 64).shape);
+        Assert.Contains("channels 0..2", Assert.Throws<ArgumentOutOfRangeException>(() => WordProbe.Rank(model, "pool", 3, words)).Message);
+        Assert.Equal(0, model.ActiveHookCount);
+    }
 }
