@@ -5,6 +5,7 @@ using static TorchSharp.torch;
 
 // Trains the toy CLIP of notebook 04 and writes its weights:
 //   dotnet run -c Release --project src/Interp.Train -- toy-clip --out data/toyclip/toy-clip.bin [--steps 900] [--threads 2] [--checkpoint path]
+// A run resumes from its checkpoint (default: ~/.cache/interp-notebooks/toyclip/<name>-<steps>x<batch>.checkpoint); delete it to start over.
 if (args.Length == 0 || args[0] != "toy-clip")
 {
     Console.Error.WriteLine("usage: toy-clip --out <weights file> [--steps N] [--batch N] [--threads N] [--checkpoint <path>]");
@@ -22,7 +23,8 @@ int threads = int.Parse(Option("--threads", "2"), CultureInfo.InvariantCulture);
 set_num_threads(threads);
 var settings = new ToyTrainingSettings(Steps: int.Parse(Option("--steps", "900"), CultureInfo.InvariantCulture),
     BatchSize: int.Parse(Option("--batch", "256"), CultureInfo.InvariantCulture));
-var checkpoint = Option("--checkpoint", output + ".checkpoint");
+// The checkpoint (three files) goes to the cache, not beside the weights (which may be inside the repository).
+var checkpoint = Option("--checkpoint", Path.Combine(TorchRuntime.CacheRoot, "toyclip", $"{Path.GetFileNameWithoutExtension(output)}-{settings.Steps}x{settings.BatchSize}.checkpoint"));
 Console.WriteLine($"{CpuInfo.Current.Summary}; {threads} threads; {settings}");
 using var model = new ToyClipModel(settings.InitSeed);
 Console.WriteLine($"{model.parameters().Sum(p => p.numel()):N0} parameters");
