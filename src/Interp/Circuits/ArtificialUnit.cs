@@ -53,11 +53,8 @@ public sealed class ArtificialUnit : IDisposable
         using var scope = NewDisposeScope();
         long pad = (Kernel.shape[1] - 1) / 2;
         var weight = Kernel.to(source.dtype, source.device).unsqueeze(0);
-        // The float32 convolution fault some CPUs have (see SafeConv2d) is avoided the same way as in the models.
-        var drive = SafeConv2d.NeedsChannelPadding(Kernel.shape[0], Kernel.shape[1], pad, source)
-            ? SafeConv2d.PaddedConv2d(source, weight, null, Stride, pad)
-            : nn.functional.conv2d(source, weight, strides: [Stride, Stride], padding: [pad, pad]);
-        return drive.squeeze(1).MoveToOuterDisposeScope();
+        // The float32 convolution fault some CPUs have is avoided the same way as in the models.
+        return SafeConv2d.Conv2d(source, weight, null, Stride, pad).squeeze(1).MoveToOuterDisposeScope();
     }
 
     /// <summary>The unit's output ReLU(Gain · drive + Bias) [N, 1, H', W'].</summary>

@@ -104,7 +104,11 @@ public static class HandWrittenCurves
 
     static int AutoSize(IReadOnlyList<(double X, double Y, double Normal)> points, LayerAlignment alignment)
     {
-        double reach = points.Max(p => Math.Max(Math.Abs(alignment.KernelPosition(p.X, p.Y, 1).Column), Math.Abs(alignment.KernelPosition(p.X, p.Y, 1).Row)));
+        double reach = points.Max(p =>
+        {
+            var (column, row) = alignment.KernelPosition(p.X, p.Y, 1);
+            return Math.Max(Math.Abs(column), Math.Abs(row));
+        });
         return 2 * ((int)Math.Ceiling(reach) + 1) + 1;
     }
 }

@@ -59,10 +59,16 @@ public sealed class SafeConv2d : nn.Module<Tensor, Tensor>
     static readonly Lazy<ConvolutionSelfTest> _selfTest = new(ConvolutionSelfTest.Run);
 
     /// <inheritdoc/>
-    public override Tensor forward(Tensor x) =>
-        NeedsChannelPadding(InChannels, Kernel, _padding, x)
-            ? PaddedConv2d(x, weight, bias, _stride, _padding)
-            : nn.functional.conv2d(x, weight, bias, strides: [_stride, _stride], padding: [_padding, _padding]);
+    public override Tensor forward(Tensor x) => Conv2d(x, weight, bias, _stride, _padding);
+
+    /// <summary>
+    /// A square-kernel convolution of <paramref name="x"/> with <paramref name="weight"/> [out, in, k, k], on the padded path when
+    /// this CPU needs it for this shape (<see cref="NeedsChannelPadding"/>), else libtorch's own.
+    /// </summary>
+    public static Tensor Conv2d(Tensor x, Tensor weight, Tensor? bias, long stride, long padding) =>
+        NeedsChannelPadding(weight.shape[1], weight.shape[2], padding, x)
+            ? PaddedConv2d(x, weight, bias, stride, padding)
+            : nn.functional.conv2d(x, weight, bias, strides: [stride, stride], padding: [padding, padding]);
 
     /// <summary>The convolution with input channels (and weights) zero-padded to a multiple of 16: the same result on a correct path.</summary>
     public static Tensor PaddedConv2d(Tensor x, Tensor weight, Tensor? bias, long stride, long padding)

@@ -1,5 +1,4 @@
 using System.Runtime.InteropServices;
-using Interp.Images;
 using SkiaSharp;
 using static TorchSharp.torch;
 
@@ -14,13 +13,6 @@ public static class TextOverlay
     // Before any SkiaSharp type initializes (its native library is looked up once, in SkiaApi's type initializer).
     static TextOverlay() => Runtime.SkiaRuntime.EnsureLoaded();
 
-    static readonly Lazy<SKTypeface> Font = new(() =>
-    {
-        Runtime.SkiaRuntime.EnsureLoaded();
-        var path = Path.Combine(SampleImages.DataFolder(), "fonts", "DejaVuSans-Bold.ttf");
-        return SKTypeface.FromFile(path) ?? throw new FileNotFoundException($"The overlay font is missing or unreadable at {path} (see data/fonts/README.md).", path);
-    });
-
     /// <summary>
     /// The fraction of each pixel [H, W] the text covers, centred on column <paramref name="x"/> with its baseline on row
     /// <paramref name="y"/>, <paramref name="size"/> px high.
@@ -28,11 +20,10 @@ public static class TextOverlay
     public static Tensor Coverage(string text, float x, float y, float size, int height, int width)
     {
         if (string.IsNullOrEmpty(text)) throw new ArgumentException("Give some text to write.", nameof(text));
-        Runtime.SkiaRuntime.EnsureLoaded();
         if (size <= 0) throw new ArgumentOutOfRangeException(nameof(size), size, "The text size must be positive (pixels).");
         using var bitmap = new SKBitmap(new SKImageInfo(width, height, SKColorType.Alpha8, SKAlphaType.Premul));
         using (var canvas = new SKCanvas(bitmap))
-        using (var font = new SKFont(Font.Value, size) { Edging = SKFontEdging.Antialias })
+        using (var font = new SKFont(Runtime.SkiaRuntime.BoldFont, size) { Edging = SKFontEdging.Antialias })
         using (var paint = new SKPaint { Color = SKColors.Black, IsAntialias = true })
         {
             canvas.Clear(SKColors.Transparent);

@@ -14,6 +14,16 @@ public static class SkiaRuntime
 {
     static readonly Lazy<string> _loaded = new(Load);
 
+    static readonly Lazy<SKTypeface> _boldFont = new(() =>
+    {
+        EnsureLoaded();
+        var path = Path.Combine(Images.SampleImages.DataFolder(), "fonts", "DejaVuSans-Bold.ttf");
+        return SKTypeface.FromFile(path) ?? throw new FileNotFoundException($"The shipped font is missing or unreadable at {path} (see data/fonts/README.md).", path);
+    });
+
+    /// <summary>The shipped DejaVu Sans Bold (<c>data/fonts</c>), loaded once: every word the toy world and the probes write.</summary>
+    public static SKTypeface BoldFont => _boldFont.Value;
+
     /// <summary>Loads libSkiaSharp once (a no-op when it is already loaded) and returns where it came from.</summary>
     public static string EnsureLoaded() => _loaded.Value;
 

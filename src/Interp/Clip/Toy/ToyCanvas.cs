@@ -1,5 +1,4 @@
 using System.Runtime.InteropServices;
-using Interp.Images;
 using SkiaSharp;
 using static TorchSharp.torch;
 
@@ -21,7 +20,6 @@ public sealed class ToyCanvas : IDisposable
     public ToyCanvas(int size, float[] background, Random random, float noise = 0.06f)
     {
         if (background.Length != 3) throw new ArgumentException("Give the background as three RGB values in [0, 1].", nameof(background));
-        Runtime.SkiaRuntime.EnsureLoaded();
         Size = size;
         _bitmap = new SKBitmap(new SKImageInfo(size, size, SKColorType.Rgba8888, SKAlphaType.Premul));
         var pixels = new byte[size * size * 4];
@@ -41,13 +39,6 @@ public sealed class ToyCanvas : IDisposable
 
     /// <summary>Side in pixels.</summary>
     public int Size { get; }
-
-    static readonly Lazy<SKTypeface> _font = new(() =>
-    {
-        Runtime.SkiaRuntime.EnsureLoaded();
-        var path = Path.Combine(SampleImages.DataFolder(), "fonts", "DejaVuSans-Bold.ttf");
-        return SKTypeface.FromFile(path) ?? throw new FileNotFoundException($"The toy world's font is missing or unreadable at {path} (see data/fonts/README.md).", path);
-    });
 
     static SKColor Colour(float r, float g, float b) => new((byte)Math.Round(r * 255), (byte)Math.Round(g * 255), (byte)Math.Round(b * 255));
 
@@ -73,7 +64,7 @@ public sealed class ToyCanvas : IDisposable
     /// <summary>Draws <paramref name="text"/> centred on column <paramref name="x"/> with its baseline at row <paramref name="y"/>.</summary>
     public void DrawWord(string text, float x, float y, float size, float grey)
     {
-        using var font = new SKFont(_font.Value, size) { Edging = SKFontEdging.Antialias };
+        using var font = new SKFont(Runtime.SkiaRuntime.BoldFont, size) { Edging = SKFontEdging.Antialias };
         using var paint = new SKPaint { Color = Colour(grey, grey, grey), IsAntialias = true };
         _canvas.DrawText(text, x, y, SKTextAlign.Center, font, paint);
     }
@@ -81,7 +72,7 @@ public sealed class ToyCanvas : IDisposable
     /// <summary>The width in pixels <paramref name="text"/> takes at <paramref name="size"/>.</summary>
     public static float WordWidth(string text, float size)
     {
-        using var font = new SKFont(_font.Value, size);
+        using var font = new SKFont(Runtime.SkiaRuntime.BoldFont, size);
         return font.MeasureText(text);
     }
 

@@ -12,7 +12,7 @@ public sealed record ToyZeroShot(double Drawings, double Words, int PerKind);
 public static class ToyClipEvaluation
 {
     /// <summary>The prompt for a shape in the drawing template ("a drawing of an arrow").</summary>
-    public static string DrawingPrompt(int shape) => $"a drawing of {("aeiou".Contains(ToyConcepts.Shapes[shape][0]) ? "an" : "a")} {ToyConcepts.Shapes[shape]}";
+    public static string DrawingPrompt(int shape) => $"a drawing of {ToyVocabulary.Article(ToyConcepts.Shapes[shape])} {ToyConcepts.Shapes[shape]}";
 
     /// <summary>The prompt for a shape in the word template ("the word arrow").</summary>
     public static string WordPrompt(int shape) => $"the word {ToyConcepts.Shapes[shape]}";
@@ -29,12 +29,9 @@ public static class ToyClipEvaluation
             var examples = new List<ToyExample>();
             for (long i = 0; examples.Count < perKind; i++)
                 if (data.Example(i) is { } e && e.Kind == kind) examples.Add(e);
-            using var _ = no_grad();
             using var scope = NewDisposeScope();
-            var images = stack(examples.Select(e => e.Draw()).ToList());
-            var prompts = tensor(Enumerable.Range(0, ToyConcepts.Shapes.Count).SelectMany(s => ToyVocabulary.Encode(prompt(s))).ToArray(),
-                [ToyConcepts.Shapes.Count, ToyVocabulary.ContextLength]);
-            var predicted = model.Logits(model.EncodeImage(images), model.EncodeText(prompts)).argmax(1).data<long>().ToArray();
+            using var classifier = new ToyZeroShotClassifier(model, prompt);
+            var predicted = classifier.Predict(stack(examples.Select(e => e.Draw()).ToList()));
             return examples.Select((e, i) => predicted[i] == e.Shape ? 1.0 : 0.0).Average();
         }
         bool training = model.training;

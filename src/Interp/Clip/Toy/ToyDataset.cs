@@ -85,9 +85,9 @@ public sealed class ToyDataset(int seed)
         float grey = 0.299f * background[0] + 0.587f * background[1] + 0.114f * background[2] > 0.5f ? 0f : 1f;
         string caption = kind switch
         {
-            ToyKind.Drawing => random.NextDouble() < 0.5 ? $"{Article(colourName)} {colourName} {shapeName}" : $"a drawing of {Article(shapeName)} {shapeName}",
+            ToyKind.Drawing => random.NextDouble() < 0.5 ? $"{ToyVocabulary.Article(colourName)} {colourName} {shapeName}" : $"a drawing of {ToyVocabulary.Article(shapeName)} {shapeName}",
             ToyKind.Word => random.NextDouble() < 0.5 ? $"the word {shapeName}" : $"a sign saying {shapeName}",
-            _ => random.NextDouble() < 0.5 ? $"{Article(colourName)} {colourName} {shapeName}" : $"a sign saying {shapeName}",
+            _ => random.NextDouble() < 0.5 ? $"{ToyVocabulary.Article(colourName)} {colourName} {shapeName}" : $"a sign saying {shapeName}",
         };
         string? distractor = null;
         float dx = 0, dy = 0;
@@ -100,8 +100,6 @@ public sealed class ToyDataset(int seed)
         }
         return new ToyExample(kind, shape, colour, caption, background, sx, sy, radius, wx, wy, size, grey, distractor, dx, dy, random.Next());
     }
-
-    static string Article(string word) => "aeiou".Contains(word[0]) ? "an" : "a";
 
     /// <summary>Examples <paramref name="start"/> … start + count − 1: pictures [N, 3, 64, 64], caption tokens [N, 8], and the examples.</summary>
     public (Tensor Images, Tensor Tokens, IReadOnlyList<ToyExample> Examples) Batch(long start, int count)

@@ -36,6 +36,9 @@ public static class ToyVocabulary
         return ids;
     }
 
+    /// <summary>The article before <paramref name="word"/> in a caption: "an" before a vowel, else "a".</summary>
+    public static string Article(string word) => "aeiou".Contains(word[0]) ? "an" : "a";
+
     /// <summary>The caption an id row encodes (special tokens dropped).</summary>
     public static string Decode(IEnumerable<long> ids) => string.Join(" ", ids.Where(i => i > End).Select(i => Words[(int)i]));
 }

@@ -36,20 +36,11 @@ public static class AttackExercise
         var random = new Random(42);
         using var victims = stack(Enumerable.Range(0, 150).Select(i => (ToyDataset.Example(random, ToyKind.Drawing, (star + 1 + i % (shapes - 1)) % shapes, random.Next(8))
             with { Distractor = null }).Draw()).ToList());
-        using var prompts = tensor(Enumerable.Range(0, shapes).SelectMany(s => ToyVocabulary.Encode(ToyClipEvaluation.DrawingPrompt(s))).ToArray(), [shapes, ToyVocabulary.ContextLength]);
-        Tensor text;
-        using (no_grad()) text = model.EncodeText(prompts);
-        using var _ = text;
-        long[] Classify(Tensor images)
-        {
-            using var g = no_grad();
-            using var scope = NewDisposeScope();
-            return model.Logits(model.EncodeImage(images), text).argmax(1).data<long>().ToArray();
-        }
+        using var classifier = new ToyZeroShotClassifier(model, ToyClipEvaluation.DrawingPrompt);
         AttackReport yours;
-        try { yours = TypographicAttack.Measure(victims, Classify, "star", star, placement); }
+        try { yours = TypographicAttack.Measure(victims, classifier.Predict, "star", star, placement); }
         catch (ArgumentException e) { return new CheckResult(Title, false, $"Your placement could not be drawn: {e.Message}", hint); }
-        var baseline = TypographicAttack.Measure(victims, Classify, "star", star, Baseline);
+        var baseline = TypographicAttack.Measure(victims, classifier.Predict, "star", star, Baseline);
         if (yours.PixelsChanged > PixelBudget)
             return new CheckResult(Title, false, $"Your text changes {yours.PixelsChanged:P1} of the pixels; the budget is {PixelBudget:P0}.", hint);
         if (!(yours.FlipRate.Value > baseline.FlipRate.Value))
