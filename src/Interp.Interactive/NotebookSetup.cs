@@ -27,13 +27,23 @@ public static class NotebookSetup
     /// </summary>
     public static EnvironmentReport Run(int? threads = null)
     {
-        TorchRuntime.EnsureLoaded();
+        Load();
         int n = threads
             ?? (int.TryParse(Environment.GetEnvironmentVariable(ThreadsVariable), out var t) && t > 0 ? t : Environment.ProcessorCount);
         TorchSharp.torch.set_num_threads(n);
+        return EnvironmentReport.Collect();
+    }
+
+    /// <summary>
+    /// What the package's kernel extension (<c>interactive-extensions/dotnet/extension.dib</c>) runs when
+    /// <c>#r "nuget: Interp.Notebooks"</c> loads it: loads TorchSharp, shows library warnings as output and
+    /// registers the notebook formatters. Idempotent; <see cref="Run"/> calls it too.
+    /// </summary>
+    public static void Load()
+    {
+        TorchRuntime.EnsureLoaded();
         // A library warning (e.g. bfloat16 on a CPU that emulates it) is advice, not an error: show it as output.
         Warnings.Sink = message => Console.WriteLine("⚠ " + message);
         NotebookFormatters.Register();
-        return EnvironmentReport.Collect();
     }
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Interp.Curriculum;
 using Microsoft.DotNet.Interactive;
 using Microsoft.DotNet.Interactive.Commands;
 using Microsoft.DotNet.Interactive.CSharp;
@@ -19,11 +20,12 @@ public sealed class NotebookExecutor(TextWriter log, TimeSpan cellTimeout)
     public async Task<NotebookResult> RunAsync(string path, InteractiveDocument document)
     {
         var name = Path.GetFileNameWithoutExtension(path);
+        _pendingScripts.Clear();
         var codeCells = document.Elements.Where(IsCode).ToList();
         var results = new List<CellResult>();
         var total = Stopwatch.StartNew();
         var previousDirectory = Environment.CurrentDirectory;
-        // Relative paths in cells (#r "../artifacts/…", data files) resolve against the notebook's
+        // Relative paths in cells (data files) resolve against the notebook's
         // folder, as in Jupyter, which starts kernels there.
         Environment.CurrentDirectory = Path.GetDirectoryName(Path.GetFullPath(path))!;
         using var kernel = CreateKernel();
@@ -36,7 +38,27 @@ public sealed class NotebookExecutor(TextWriter log, TimeSpan cellTimeout)
                 executionCount++;
                 var watch = Stopwatch.StartNew();
                 cell.Outputs.Clear();
-                var (ok, error, errorOutputs) = await RunCellAsync(kernel, cell, executionCount);
+                // As in the stock kernel: package directives first, then the packages' extension scripts, then the code.
+                var (packages, code) = SplitPackageDirectives(cell.Contents);
+                bool ok = true;
+                string? error = null;
+                int errorOutputs = 0;
+                foreach (var part in packages is null ? [code] : new[] { packages, null, code })
+                {
+                    if (part is null)
+                    {
+                        while (ok && _pendingScripts.TryDequeue(out var script))
+                        {
+                            cell.Outputs.Add(new TextElement($"Loading extension script from `{script}`\n", "stdout"));
+                            (ok, error, var scriptErrors) = await RunCellAsync(kernel, cell, KernelExtensionScript.Code(script), executionCount);
+                            errorOutputs += scriptErrors;
+                        }
+                        continue;
+                    }
+                    if (!ok) break;
+                    (ok, error, var partErrors) = await RunCellAsync(kernel, cell, part, executionCount);
+                    errorOutputs += partErrors;
+                }
                 cell.ExecutionOrder = executionCount;
                 watch.Stop();
                 results.Add(new CellResult(i, ok, watch.Elapsed.TotalSeconds, error, errorOutputs));
@@ -57,7 +79,7 @@ public sealed class NotebookExecutor(TextWriter log, TimeSpan cellTimeout)
 
     static bool IsCode(InteractiveDocumentElement e) => e.KernelName is not ("markdown" or "md");
 
-    static CompositeKernel CreateKernel()
+    CompositeKernel CreateKernel()
     {
         var composite = new CompositeKernel();
         var csharp = new CSharpKernel().UseNugetDirective(async (k, packages) =>
@@ -71,16 +93,22 @@ public sealed class NotebookExecutor(TextWriter log, TimeSpan cellTimeout)
         return composite;
     }
 
+    /// <summary>Extension scripts of packages loaded by the running cell, run right after it (in its output).</summary>
+    readonly Queue<string> _pendingScripts = new();
+
     /// <summary>
     /// Loads the kernel extensions that NuGet packages ship in <c>interactive-extensions/dotnet</c>, as the
-    /// dotnet-interactive tool does; the in-process kernel does not do it by itself.
+    /// dotnet-interactive tool does (the in-process kernel does not do it by itself): <c>IKernelExtension</c>
+    /// types in its assemblies now, its <c>extension.dib</c> script as soon as the cell that loaded it ends.
     /// </summary>
-    static async Task LoadKernelExtensionsAsync(Kernel kernel, IReadOnlyList<ResolvedPackageReference> packages)
+    async Task LoadKernelExtensionsAsync(Kernel kernel, IReadOnlyList<ResolvedPackageReference> packages)
     {
         foreach (var package in packages)
         {
             var dir = Path.Combine(package.PackageRoot, "interactive-extensions", "dotnet");
             if (!Directory.Exists(dir)) continue;
+            var script = Path.Combine(dir, "extension.dib");
+            if (File.Exists(script)) _pendingScripts.Enqueue(script);
             foreach (var dll in Directory.GetFiles(dir, "*.dll"))
             {
                 var assembly = System.Reflection.Assembly.LoadFrom(dll);
@@ -91,7 +119,16 @@ public sealed class NotebookExecutor(TextWriter log, TimeSpan cellTimeout)
         }
     }
 
-    async Task<(bool Ok, string? Error, int ErrorOutputs)> RunCellAsync(Kernel kernel, InteractiveDocumentElement cell, int executionCount)
+    /// <summary>A cell's <c>#r "nuget: …"</c> and <c>#i "nuget: …"</c> lines (null when none) and the rest of its code.</summary>
+    internal static (string? Packages, string Code) SplitPackageDirectives(string contents)
+    {
+        var lines = contents.Split('\n');
+        static bool IsPackage(string l) => l.TrimStart().StartsWith("#r \"nuget:", StringComparison.Ordinal) || l.TrimStart().StartsWith("#i \"nuget:", StringComparison.Ordinal);
+        var packages = lines.Where(IsPackage).ToList();
+        return packages.Count == 0 ? (null, contents) : (string.Join("\n", packages), string.Join("\n", lines.Where(l => !IsPackage(l))));
+    }
+
+    async Task<(bool Ok, string? Error, int ErrorOutputs)> RunCellAsync(Kernel kernel, InteractiveDocumentElement cell, string code, int executionCount)
     {
         var outputs = new List<(string? ValueId, InteractiveDocumentOutputElement Element)>();
         int errorOutputs = 0;
@@ -134,7 +171,7 @@ public sealed class NotebookExecutor(TextWriter log, TimeSpan cellTimeout)
         }
 
         using var subscription = kernel.KernelEvents.Subscribe(new ActionObserver(OnEvent));
-        var run = kernel.SendAsync(new SubmitCode(cell.Contents));
+        var run = kernel.SendAsync(new SubmitCode(code));
         var finished = await Task.WhenAny(run, Task.Delay(cellTimeout));
         if (finished != run)
         {

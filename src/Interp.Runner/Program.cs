@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Reflection;
 using System.Text.Json;
+using Interp.Curriculum;
 using Interp.Runner;
 using Microsoft.DotNet.Interactive.Documents;
 using Microsoft.DotNet.Interactive.Documents.Jupyter;
@@ -9,18 +10,31 @@ const string Usage = """
     Interp.Runner: executes notebooks headless and writes viewable pages.
 
     Usage: dotnet run --project src/Interp.Runner -- <notebooks folder or .ipynb files…> --out <folder> [options]
+           dotnet run --project src/Interp.Runner -- pack
+
+    pack                     packs the library into artifacts/feed and installs the Interp.Notebooks package where every
+                             notebook's `#r "nuget: Interp.Notebooks, <version>"` finds it (run it after changing the library)
 
     Options:
       --out <folder>         where to write <name>.ipynb, <name>.html, index.html and summary.json (required)
       --only <text>          run only notebooks whose file name contains <text>
       --cell-timeout <min>   fail a cell that runs longer than this many minutes (default 20)
-      --no-build-lib         do not build the library into artifacts/lib first
+      --no-pack              do not pack and install the library first (it must be installed already)
     """;
+
+if (args is ["pack"])
+{
+    var repo = LibraryPackage.FindRepoRoot(Environment.CurrentDirectory) ?? LibraryPackage.FindRepoRoot(AppContext.BaseDirectory);
+    if (repo is null) { Console.Error.WriteLine("Run 'pack' inside the Interp.Notebooks repository (no Interp.Notebooks.sln above the current folder)."); return 2; }
+    var code = LibraryPackage.PackAndInstall(repo, Console.Out);
+    Console.WriteLine(code == 0 ? $"Installed {LibraryPackage.Id} {LibraryPackage.Version(repo)}; restart notebook kernels to load it." : "Packing failed.");
+    return code;
+}
 
 var inputs = new List<string>();
 string? outDir = null, only = null;
 double timeoutMinutes = 20;
-bool buildLib = true;
+bool pack = true;
 for (int i = 0; i < args.Length; i++)
 {
     string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.\n{Usage}");
@@ -29,7 +43,7 @@ for (int i = 0; i < args.Length; i++)
         case "--out": outDir = Next(); break;
         case "--only": only = Next(); break;
         case "--cell-timeout": timeoutMinutes = double.Parse(Next(), System.Globalization.CultureInfo.InvariantCulture); break;
-        case "--no-build-lib": buildLib = false; break;
+        case "--no-pack": pack = false; break;
         case "-h" or "--help": Console.WriteLine(Usage); return 0;
         default:
             if (args[i].StartsWith("--", StringComparison.Ordinal)) { Console.Error.WriteLine($"Unknown option {args[i]}.\n{Usage}"); return 2; }
@@ -49,10 +63,10 @@ foreach (var input in inputs)
 if (only is not null) notebooks = notebooks.Where(n => Path.GetFileName(n).Contains(only, StringComparison.OrdinalIgnoreCase)).ToList();
 if (notebooks.Count == 0) { Console.Error.WriteLine("No notebooks to run."); return 2; }
 
-if (buildLib && LibraryBuild.FindRepoRoot(notebooks[0]) is { } root)
+if (pack && LibraryPackage.FindRepoRoot(notebooks[0]) is { } root)
 {
-    var code = LibraryBuild.Run(root, Console.Out);
-    if (code != 0) { Console.Error.WriteLine($"Building the library for the notebooks failed (exit code {code})."); return 1; }
+    var code = LibraryPackage.PackAndInstall(root, Console.Out);
+    if (code != 0) { Console.Error.WriteLine($"Packing the library for the notebooks failed (exit code {code})."); return 1; }
 }
 
 Directory.CreateDirectory(outDir);

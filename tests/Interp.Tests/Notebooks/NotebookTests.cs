@@ -5,24 +5,23 @@ using System.Text.Json;
 namespace Interp.Tests.Notebooks;
 
 /// <summary>
-/// Builds the library into artifacts/lib, then runs every notebook once through the runner in one
-/// process, exactly as README's main command does (in quick mode), and keeps the result for the
+/// Packs and installs the library's notebook package, then runs every notebook once through the runner
+/// in one process, exactly as README's main command does (in quick mode), and keeps the result for the
 /// per-notebook tests.
 /// </summary>
 public sealed class NotebookRunFixture
 {
     public NotebookRunFixture()
     {
-        var (code, output) = NotebookTests.Dotnet(["build", Path.Combine(TestPaths.RepoRoot, "src", "Interp.Interactive", "Interp.Interactive.csproj"),
-            "-c", "Release", "-o", Path.Combine(TestPaths.RepoRoot, "artifacts", "lib"), "--nologo", "-v", "q"], TimeSpan.FromMinutes(10));
-        if (code != 0) throw new InvalidOperationException("Building the notebook library failed:\n" + output);
-
         var config = typeof(NotebookTests).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
         var runner = Path.Combine(TestPaths.RepoRoot, "src", "Interp.Runner", "bin", config, "net10.0", "Interp.Runner.dll");
         if (!File.Exists(runner)) throw new FileNotFoundException($"The runner should be built at {runner} (the test project references it).");
+        // README's documented step: pack the library and install the package the set-up cells reference.
+        var (code, output) = NotebookTests.Dotnet([runner, "pack"], TimeSpan.FromMinutes(10));
+        if (code != 0) throw new InvalidOperationException("Packing the notebook library failed:\n" + output);
         OutDir = TestPaths.Temp("notebooks");
         // Quick mode: the notebooks run the same code with fewer optimization steps.
-        (ExitCode, Log) = NotebookTests.Dotnet([runner, Path.Combine(TestPaths.RepoRoot, "notebooks"), "--out", OutDir, "--no-build-lib"], TimeSpan.FromMinutes(40),
+        (ExitCode, Log) = NotebookTests.Dotnet([runner, Path.Combine(TestPaths.RepoRoot, "notebooks"), "--out", OutDir, "--no-pack"], TimeSpan.FromMinutes(40),
             new Dictionary<string, string> { ["INTERP_QUICK"] = "1" });
         var summary = Path.Combine(OutDir, "summary.json");
         Summary = File.Exists(summary) ? JsonDocument.Parse(File.ReadAllText(summary)) : null;
@@ -74,9 +73,9 @@ public class NotebookTests(NotebookRunFixture run, ITestOutputHelper output)
     }
 
     [Fact]
-    public void Every_notebook_starts_with_the_shared_setup_cell_and_pins_the_central_package_versions()
+    public void Every_notebook_starts_with_the_shared_setup_cell_and_references_the_package_at_the_built_version()
     {
-        var props = File.ReadAllText(Path.Combine(TestPaths.RepoRoot, "Directory.Packages.props"));
+        var version = Interp.Curriculum.LibraryPackage.Version(TestPaths.RepoRoot);
         foreach (var file in Directory.GetFiles(Path.Combine(TestPaths.RepoRoot, "notebooks"), "*.ipynb"))
         {
             using var doc = JsonDocument.Parse(File.ReadAllText(file));
@@ -84,14 +83,26 @@ public class NotebookTests(NotebookRunFixture run, ITestOutputHelper output)
             Assert.Equal("markdown", cells[0].GetProperty("cell_type").GetString());
             var setup = string.Concat(cells.First(c => c.GetProperty("cell_type").GetString() == "code").GetProperty("source").EnumerateArray().Select(l => l.GetString()));
             Assert.Contains("Interp.Interactive.NotebookSetup.Run()", setup);
-            foreach (var line in setup.Split('\n').Where(l => l.StartsWith("#r \"nuget:", StringComparison.Ordinal)))
-            {
-                var parts = line["#r \"nuget:".Length..].Trim().TrimEnd('"').Split(',', StringSplitOptions.TrimEntries);
-                Assert.Contains($"<PackageVersion Include=\"{parts[0]}\" Version=\"{parts[1]}\" />", props);
-            }
+            // One package reference, at the version Directory.Build.props packs; its dependencies restore transitively.
+            var references = setup.Split('\n').Where(l => l.StartsWith("#r ", StringComparison.Ordinal) || l.StartsWith("#i ", StringComparison.Ordinal)).ToList();
+            Assert.Equal([$"#r \"nuget: {Interp.Curriculum.LibraryPackage.Id}, {version}\""], references);
             foreach (var cell in cells.Where(c => c.GetProperty("cell_type").GetString() == "code"))
                 Assert.Empty(cell.GetProperty("outputs").EnumerateArray()); // notebooks are committed without outputs
         }
+    }
+
+    [Fact]
+    public void The_package_carries_the_kernel_extension_that_registers_the_formatters()
+    {
+        var version = Interp.Curriculum.LibraryPackage.Version(TestPaths.RepoRoot);
+        var installed = Path.Combine(Interp.Curriculum.LibraryPackage.GlobalPackagesFolder(), "interp.notebooks", version);
+        Assert.True(run.ExitCode == 0 || Directory.Exists(installed), "the package was not installed");
+        var script = File.ReadAllText(Path.Combine(installed, "interactive-extensions", "dotnet", "extension.dib"));
+        Assert.Contains("Interp.Interactive.NotebookSetup.Load()", Interp.Curriculum.KernelExtensionScript.Code(Path.Combine(installed, "interactive-extensions", "dotnet", "extension.dib")));
+        Assert.StartsWith("#!meta", script);
+        // The runner showed the extension loading in every notebook's set-up cell, as the stock kernel does.
+        foreach (var page in Directory.GetFiles(run.OutDir, "*.ipynb"))
+            Assert.Contains("Loading extension script from", File.ReadAllText(page));
     }
 
     internal static (int Code, string Output) Dotnet(IReadOnlyList<string> args, TimeSpan timeout, IReadOnlyDictionary<string, string>? environment = null)

@@ -34,7 +34,7 @@ public class RunnerTests
     {
         var dir = TestPaths.Temp("runner");
         var nb = Notebook(dir, "var x = 40 + 2;\nConsole.WriteLine(x);", "throw new InvalidOperationException(\"boom in cell three\");", "Console.WriteLine(\"never runs\");");
-        var (code, log) = NotebookTests.Dotnet([Runner(), nb, "--out", Path.Combine(dir, "out"), "--no-build-lib"], TimeSpan.FromMinutes(5));
+        var (code, log) = NotebookTests.Dotnet([Runner(), nb, "--out", Path.Combine(dir, "out"), "--no-pack"], TimeSpan.FromMinutes(5));
         Assert.Equal(1, code);
         Assert.Contains("FAILED failing.ipynb, cell 3", log);
         Assert.Contains("boom in cell three", log);
