@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using Interp.Curriculum;
 using Markdig;
 using Microsoft.DotNet.Interactive.Documents;
 
@@ -31,6 +32,9 @@ public static class HtmlPage
           .Append("<p class=\"meta\"><a href=\"index.html\">All notebooks</a> · executed headless by Interp.Runner in ")
           .Append(result.Seconds.ToString("F1", System.Globalization.CultureInfo.InvariantCulture)).Append(" s")
           .Append(result.Succeeded ? "" : " · <b style=\"color:#c0392b\">FAILED</b>").Append("</p>");
+        foreach (var skipped in result.SkippedCells)
+            sb.Append("<p class=\"skipped\" style=\"background:#fff8e1;border-left:3px solid #f0ad4e;padding:4px 8px\">Cell ").Append(skipped.Index)
+              .Append(" skipped: ").Append(Enc(skipped.Skipped!)).Append("</p>");
         foreach (var cell in document.Elements)
         {
             if (cell.KernelName is "markdown" or "md")
@@ -65,17 +69,38 @@ public static class HtmlPage
         return "";
     }
 
-    /// <summary>The index page linking every notebook page.</summary>
-    public static string Index(IReadOnlyList<NotebookResult> results)
+    /// <summary>
+    /// The index page: per notebook its time budget, prerequisites, open problems and learning objectives (from the
+    /// syllabus, when there is one), and how its run went, linking every page.
+    /// </summary>
+    public static string Index(IReadOnlyList<NotebookResult> results, Syllabus? syllabus = null)
     {
+        static string F(double v) => v.ToString("F1", System.Globalization.CultureInfo.InvariantCulture);
         var sb = new StringBuilder();
         sb.Append("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>Interp.Notebooks</title><style>").Append(Style)
-          .Append("</style></head><body><h1>Interp.Notebooks</h1><p>Notebooks executed headless by Interp.Runner.</p><table><tr><th>notebook</th><th>status</th><th>cells</th><th>time</th></tr>");
+          .Append(".nb{border-top:1px solid #ddd;padding:.6em 0}.nb h2{margin:.2em 0;font-size:1.2em}</style></head><body><h1>Interp.Notebooks</h1>")
+          .Append("<p>Mechanistic interpretability of image models, in C#. The solution version of each notebook, executed headless by Interp.Runner")
+          .Append(syllabus is null ? "" : $"; {syllabus.Notebooks.Sum(e => e.Minutes)} minutes in all").Append(".</p>");
         foreach (var r in results)
-            sb.Append("<tr><td><a href=\"").Append(Enc(r.Name)).Append(".html\">").Append(Enc(r.Title)).Append("</a></td><td>")
-              .Append(r.Succeeded ? "ok" : "<b style=\"color:#c0392b\">failed</b>").Append("</td><td>").Append(r.Cells.Count).Append('/').Append(r.CodeCells)
-              .Append("</td><td>").Append(r.Seconds.ToString("F1", System.Globalization.CultureInfo.InvariantCulture)).Append(" s</td></tr>");
-        sb.Append("</table></body></html>");
+        {
+            var entry = syllabus?.For(r.Name + ".ipynb");
+            sb.Append("<div class=\"nb\"><h2><a href=\"").Append(Enc(r.Name)).Append(".html\">").Append(Enc(r.Title)).Append("</a></h2><p class=\"meta\">");
+            if (entry is not null)
+                sb.Append("about ").Append(entry.Minutes).Append(" minutes · needs ").Append(entry.Prerequisites.Count == 0 ? "nothing" : Enc(string.Join(", ", entry.Prerequisites)))
+                  .Append(" · open problems ").Append(entry.OpenProblems.Count == 0 ? "—" : Enc(string.Join(", ", entry.OpenProblems))).Append(" · ").Append(Enc(entry.Status)).Append(" · ");
+            sb.Append("run: ").Append(r.Succeeded ? "ok" : "<b style=\"color:#c0392b\">failed</b>").Append(", ").Append(r.Cells.Count).Append('/').Append(r.CodeCells)
+              .Append(" code cells in ").Append(F(r.Seconds)).Append(" s");
+            if (r.SkippedCells.Count > 0) sb.Append(", ").Append(r.SkippedCells.Count).Append(" skipped (see the page)");
+            sb.Append("</p>");
+            if (entry is not null)
+            {
+                sb.Append("<ol>");
+                foreach (var o in entry.Objectives) sb.Append("<li>").Append(Markdig.Markdown.ToHtml(o, Markdown).Replace("<p>", "").Replace("</p>", "").Trim()).Append("</li>");
+                sb.Append("</ol>");
+            }
+            sb.Append("</div>");
+        }
+        sb.Append("</body></html>");
         return sb.ToString();
     }
 

@@ -14,11 +14,17 @@ namespace Interp.Runner;
 /// Executes a notebook headless and in-process with a fresh C# kernel that supports
 /// <c>#r "nuget: …"</c>, the way the stock Jupyter kernel runs it. One kernel at a time.
 /// </summary>
-public sealed class NotebookExecutor(TextWriter log, TimeSpan cellTimeout)
+public sealed class NotebookExecutor(TextWriter log, TimeSpan cellTimeout, bool skipSlow = false)
 {
-    /// <summary>Runs every code cell in order, stopping at the first failure, and fills the cells' outputs.</summary>
-    public async Task<NotebookResult> RunAsync(string path, InteractiveDocument document)
+    /// <summary>
+    /// Runs every code cell in order, stopping at the first failure, and fills the cells' outputs. <paramref name="tags"/>
+    /// holds each element's cell tags (same order as <paramref name="document"/>'s elements): <c>slow</c> cells are not run
+    /// under <c>skipSlow</c>, and a <c>needs-download</c> cell that prints "Skipped: …" is recorded as skipped.
+    /// </summary>
+    public async Task<NotebookResult> RunAsync(string path, InteractiveDocument document, IReadOnlyList<IReadOnlyList<string>>? tags = null)
     {
+        if (tags is not null && tags.Count != document.Elements.Count)
+            throw new ArgumentException($"{tags.Count} tag lists for {document.Elements.Count} cells.", nameof(tags));
         var name = Path.GetFileNameWithoutExtension(path);
         _pendingScripts.Clear();
         var codeCells = document.Elements.Where(IsCode).ToList();
@@ -38,6 +44,15 @@ public sealed class NotebookExecutor(TextWriter log, TimeSpan cellTimeout)
                 executionCount++;
                 var watch = Stopwatch.StartNew();
                 cell.Outputs.Clear();
+                var cellTags = tags?[i - 1] ?? [];
+                if (skipSlow && cellTags.Contains(CellTags.Slow))
+                {
+                    const string reason = "tagged 'slow' and skipped by --skip-slow (a quick preview); run without the flag to execute it";
+                    cell.Outputs.Add(new TextElement($"Skipped: {reason}.\n", "stdout"));
+                    results.Add(new CellResult(i, true, 0, null, 0, reason));
+                    log.WriteLine($"[{name}] cell {i}/{document.Elements.Count} skipped (slow)");
+                    continue;
+                }
                 // As in the stock kernel: package directives first, then the packages' extension scripts, then the code.
                 var (packages, code) = SplitPackageDirectives(cell.Contents);
                 bool ok = true;
@@ -61,7 +76,11 @@ public sealed class NotebookExecutor(TextWriter log, TimeSpan cellTimeout)
                 }
                 cell.ExecutionOrder = executionCount;
                 watch.Stop();
-                results.Add(new CellResult(i, ok, watch.Elapsed.TotalSeconds, error, errorOutputs));
+                // A needs-download cell says so itself when the download is absent; the page and index show it.
+                string? skipped = ok && cellTags.Contains(CellTags.NeedsDownload)
+                    ? cell.Outputs.OfType<TextElement>().SelectMany(t => t.Text.Split('\n')).FirstOrDefault(l => l.StartsWith("Skipped:", StringComparison.Ordinal))?["Skipped:".Length..].Trim()
+                    : null;
+                results.Add(new CellResult(i, ok, watch.Elapsed.TotalSeconds, error, errorOutputs, skipped));
                 log.WriteLine($"[{name}] cell {i}/{document.Elements.Count} {(ok ? "ok" : "FAILED")} ({watch.Elapsed.TotalSeconds:F1} s){(errorOutputs > 0 && ok ? $", {errorOutputs} error output(s)" : "")}");
                 if (!ok)
                 {

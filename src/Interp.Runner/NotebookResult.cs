@@ -12,4 +12,6 @@ public sealed record NotebookResult(string Name, string Title, IReadOnlyList<Cel
     public bool Succeeded => Cells.Count == CodeCells && Cells.All(c => c.Succeeded);
     /// <summary>Outputs reported as errors (including standard error) across all cells.</summary>
     public int ErrorOutputs => Cells.Sum(c => c.ErrorOutputs);
+    /// <summary>Cells whose work was skipped (slow cells under <c>--skip-slow</c>, downloads not present), with the reason.</summary>
+    public IReadOnlyList<CellResult> SkippedCells => Cells.Where(c => c.Skipped is not null).ToList();
 }

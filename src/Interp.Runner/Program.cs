@@ -11,16 +11,34 @@ const string Usage = """
 
     Usage: dotnet run --project src/Interp.Runner -- <notebooks folder or .ipynb files…> --out <folder> [options]
            dotnet run --project src/Interp.Runner -- pack
+           dotnet run --project src/Interp.Runner -- readme
+
+    By default the runner executes the solution version of each notebook (every exercise's solution in place; the instructor
+    site). The committed notebooks are the masters; see README, "Learner and solution versions".
 
     pack                     packs the library into artifacts/feed and installs the Interp.Notebooks package where every
                              notebook's `#r "nuget: Interp.Notebooks, <version>"` finds it (run it after changing the library)
+    readme                   rewrites README's table of notebooks from notebooks/syllabus.json
 
     Options:
       --out <folder>         where to write <name>.ipynb, <name>.html, index.html and summary.json (required)
+      --learner              write the learner versions (no outputs, solutions folded) to --out without executing them;
+                             keep --out inside the repository (the notebooks find data/ upwards from their folder)
+      --skip-slow            do not run cells tagged 'slow' (a quick preview); each says so on its page
       --only <text>          run only notebooks whose file name contains <text>
       --cell-timeout <min>   fail a cell that runs longer than this many minutes (default 20)
       --no-pack              do not pack and install the library first (it must be installed already)
     """;
+
+if (args is ["readme"])
+{
+    var repo = LibraryPackage.FindRepoRoot(Environment.CurrentDirectory) ?? LibraryPackage.FindRepoRoot(AppContext.BaseDirectory);
+    if (repo is null) { Console.Error.WriteLine("Run 'readme' inside the Interp.Notebooks repository."); return 2; }
+    var readme = Path.Combine(repo, "README.md");
+    File.WriteAllText(readme, Syllabus.Load(Path.Combine(repo, "notebooks")).WithReadmeTable(File.ReadAllText(readme)));
+    Console.WriteLine($"Rewrote the table of notebooks in {readme}.");
+    return 0;
+}
 
 if (args is ["pack"])
 {
@@ -34,7 +52,7 @@ if (args is ["pack"])
 var inputs = new List<string>();
 string? outDir = null, only = null;
 double timeoutMinutes = 20;
-bool pack = true;
+bool pack = true, learner = false, skipSlow = false;
 for (int i = 0; i < args.Length; i++)
 {
     string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.\n{Usage}");
@@ -44,6 +62,8 @@ for (int i = 0; i < args.Length; i++)
         case "--only": only = Next(); break;
         case "--cell-timeout": timeoutMinutes = double.Parse(Next(), System.Globalization.CultureInfo.InvariantCulture); break;
         case "--no-pack": pack = false; break;
+        case "--learner": learner = true; break;
+        case "--skip-slow": skipSlow = true; break;
         case "-h" or "--help": Console.WriteLine(Usage); return 0;
         default:
             if (args[i].StartsWith("--", StringComparison.Ordinal)) { Console.Error.WriteLine($"Unknown option {args[i]}.\n{Usage}"); return 2; }
@@ -63,13 +83,28 @@ foreach (var input in inputs)
 if (only is not null) notebooks = notebooks.Where(n => Path.GetFileName(n).Contains(only, StringComparison.OrdinalIgnoreCase)).ToList();
 if (notebooks.Count == 0) { Console.Error.WriteLine("No notebooks to run."); return 2; }
 
+// Tags are checked before anything runs: a mistagged exercise would otherwise show its stub on the instructor site.
+var masters = notebooks.Select(n => (Path: n, Master: NotebookDocument.Load(n))).ToList();
+var tagProblems = masters.SelectMany(m => NotebookVersions.TagProblems(m.Master, Path.GetFileName(m.Path))).ToList();
+if (tagProblems.Count > 0) { Console.Error.WriteLine("Cell tags are wrong:\n" + string.Join("\n", tagProblems)); return 1; }
+var syllabusFile = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(notebooks[0]))!, Syllabus.FileName);
+var syllabus = File.Exists(syllabusFile) ? Syllabus.Load(Path.GetDirectoryName(syllabusFile)!) : null;
+
+Directory.CreateDirectory(outDir);
+if (learner)
+{
+    foreach (var (path, master) in masters) NotebookVersions.Learner(master).Save(Path.Combine(outDir, Path.GetFileName(path)));
+    if (syllabus is not null) File.Copy(syllabusFile, Path.Combine(outDir, Syllabus.FileName), overwrite: true);
+    Console.WriteLine($"Wrote the learner versions of {masters.Count} notebook(s) to {Path.GetFullPath(outDir)}; open them in Jupyter or VS Code.");
+    return 0;
+}
+
 if (pack && LibraryPackage.FindRepoRoot(notebooks[0]) is { } root)
 {
     var code = LibraryPackage.PackAndInstall(root, Console.Out);
     if (code != 0) { Console.Error.WriteLine($"Packing the library for the notebooks failed (exit code {code})."); return 1; }
 }
 
-Directory.CreateDirectory(outDir);
 using (var plotly = Assembly.GetExecutingAssembly().GetManifestResourceStream("plotly.min.js")
     ?? throw new InvalidOperationException("plotly.min.js is not embedded in the runner; rebuild it (the build fetches the npm package plotly.js-dist-min)."))
 using (var file = File.Create(Path.Combine(outDir, HtmlPage.PlotlyFile)))
@@ -77,21 +112,24 @@ using (var file = File.Create(Path.Combine(outDir, HtmlPage.PlotlyFile)))
 
 var kernels = new KernelInfoCollection { new KernelInfo("csharp", "C#", ["c#", "C#", "cs"]), new KernelInfo("markdown", "Markdown", ["md"]) };
 kernels.DefaultKernelName = "csharp";
-var executor = new NotebookExecutor(Console.Out, TimeSpan.FromMinutes(timeoutMinutes));
+var executor = new NotebookExecutor(Console.Out, TimeSpan.FromMinutes(timeoutMinutes), skipSlow);
 var results = new List<NotebookResult>();
 var total = Stopwatch.StartNew();
-foreach (var path in notebooks)
+foreach (var (path, master) in masters)
 {
-    Console.WriteLine($"== {Path.GetFileName(path)}");
+    Console.WriteLine($"== {Path.GetFileName(path)} (solution version)");
+    // The instructor site shows the solution version: every exercise's folded solution in place, its check run on it.
+    var solution = NotebookVersions.Solution(master, Path.GetFileName(path));
     InteractiveDocument document;
-    await using (var stream = File.OpenRead(path)) document = Notebook.Read(stream, kernels);
-    var result = await executor.RunAsync(path, document);
+    using (var stream = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(solution.ToJson()))) document = Notebook.Read(stream, kernels);
+    var result = await executor.RunAsync(path, document, solution.Cells.Select(c => c.Tags).ToList());
     results.Add(result);
     await using (var stream = File.Create(Path.Combine(outDir, result.Name + ".ipynb"))) Notebook.Write(document, stream, kernels);
     await File.WriteAllTextAsync(Path.Combine(outDir, result.Name + ".html"), HtmlPage.Render(document, result));
-    Console.WriteLine($"== {result.Name}: {(result.Succeeded ? "ok" : "FAILED")} in {result.Seconds:F1} s, {result.Cells.Count}/{result.CodeCells} code cells, {result.ErrorOutputs} error output(s)");
+    Console.WriteLine($"== {result.Name}: {(result.Succeeded ? "ok" : "FAILED")} in {result.Seconds:F1} s, {result.Cells.Count}/{result.CodeCells} code cells, {result.ErrorOutputs} error output(s)" +
+                      (result.SkippedCells.Count > 0 ? $", {result.SkippedCells.Count} skipped" : ""));
 }
-await File.WriteAllTextAsync(Path.Combine(outDir, "index.html"), HtmlPage.Index(results));
+await File.WriteAllTextAsync(Path.Combine(outDir, "index.html"), HtmlPage.Index(results, syllabus));
 await File.WriteAllTextAsync(Path.Combine(outDir, "summary.json"), JsonSerializer.Serialize(results, new JsonSerializerOptions { WriteIndented = true }));
 
 var failed = results.Where(r => !r.Succeeded).ToList();

@@ -11,13 +11,15 @@ public class RunnerTests
         return Path.Combine(TestPaths.RepoRoot, "src", "Interp.Runner", "bin", config, "net10.0", "Interp.Runner.dll");
     }
 
-    static string Notebook(string dir, params string[] codeCells)
+    static string Notebook(string dir, params string[] codeCells) => Tagged(dir, codeCells.Select(c => (c, Array.Empty<string>())).ToArray());
+
+    static string Tagged(string dir, params (string Code, string[] Tags)[] codeCells)
     {
         var cells = new List<object> { new { cell_type = "markdown", id = "m0", metadata = new { }, source = new[] { "# A test notebook" } } };
         cells.AddRange(codeCells.Select((c, i) => (object)new
         {
-            cell_type = "code", id = $"c{i}", execution_count = (int?)null, outputs = Array.Empty<object>(), source = new[] { c },
-            metadata = new { dotnet_interactive = new { language = "csharp" } },
+            cell_type = "code", id = $"c{i}", execution_count = (int?)null, outputs = Array.Empty<object>(), source = new[] { c.Code },
+            metadata = new { dotnet_interactive = new { language = "csharp" }, tags = c.Tags },
         }));
         var nb = new
         {
@@ -41,6 +43,44 @@ public class RunnerTests
         var executed = File.ReadAllText(Path.Combine(dir, "out", "failing.ipynb"));
         Assert.Contains("42", executed);
         Assert.DoesNotContain("never runs\\n", executed);
+    }
+
+    [Fact]
+    public void Slow_cells_are_skipped_only_under_skip_slow_and_every_skip_shows_on_the_page()
+    {
+        var dir = TestPaths.Temp("runner-tags");
+        var nb = Tagged(dir,
+            ("var x = 1;", []),
+            ("Console.WriteLine(\"the slow cell ran\");", ["slow"]),
+            ("Console.WriteLine(\"Skipped: the weights are not on this machine.\");", ["needs-download"]),
+            ("Console.WriteLine(x + 1);", []));
+        var (code, log) = NotebookTests.Dotnet([Runner(), nb, "--out", Path.Combine(dir, "quick"), "--no-pack", "--skip-slow"], TimeSpan.FromMinutes(5));
+        Assert.True(code == 0, log);
+        var quick = File.ReadAllText(Path.Combine(dir, "quick", "failing.ipynb"));
+        Assert.DoesNotContain("the slow cell ran\\n", quick);
+        Assert.Contains("tagged 'slow' and skipped by --skip-slow", quick);
+        var page = File.ReadAllText(Path.Combine(dir, "quick", "failing.html"));
+        Assert.Contains("Cell 3 skipped: tagged &#39;slow&#39;", page);
+        Assert.Contains("Cell 4 skipped: the weights are not on this machine.", page);
+        Assert.Contains("2 skipped", File.ReadAllText(Path.Combine(dir, "quick", "index.html")));
+
+        (code, log) = NotebookTests.Dotnet([Runner(), nb, "--out", Path.Combine(dir, "full"), "--no-pack"], TimeSpan.FromMinutes(5));
+        Assert.True(code == 0, log);
+        Assert.Contains("the slow cell ran\\n", File.ReadAllText(Path.Combine(dir, "full", "failing.ipynb")));
+        using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "full", "summary.json")));
+        var skipped = summary.RootElement[0].GetProperty("Cells").EnumerateArray().Where(c => c.GetProperty("Skipped").ValueKind == JsonValueKind.String).Select(c => c.GetProperty("Index").GetInt32());
+        Assert.Equal([4], skipped); // the download is still absent; the slow cell ran
+    }
+
+    [Fact]
+    public void A_mistagged_exercise_stops_the_runner_before_anything_runs()
+    {
+        var dir = TestPaths.Temp("runner-mistagged");
+        var nb = Notebook(dir, "int Answer() => 42;\nTourExercise.Check(Answer)");
+        var (code, log) = NotebookTests.Dotnet([Runner(), nb, "--out", Path.Combine(dir, "out"), "--no-pack"], TimeSpan.FromMinutes(2));
+        Assert.Equal(1, code);
+        Assert.Contains("ends with an exercise check but is not tagged 'exercise'", log);
+        Assert.False(File.Exists(Path.Combine(dir, "out", "failing.ipynb")));
     }
 
     [Fact]
