@@ -112,6 +112,15 @@ public sealed class NotebookExecutor(TextWriter log, TimeSpan cellTimeout, bool 
         return composite;
     }
 
+    /// <summary>How long a timed-out cell has to stop after it is cancelled, so that its last outputs are kept.</summary>
+    public static readonly TimeSpan CancelGrace = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// True once a cell timed out. It was cancelled, but code that ignores cancellation may still be computing in this
+    /// process, so the caller must run nothing more in it: the runner writes what it has and ends the process.
+    /// </summary>
+    public bool TimedOut { get; private set; }
+
     /// <summary>Extension scripts of packages loaded by the running cell, run right after it (in its output).</summary>
     readonly Queue<string> _pendingScripts = new();
 
@@ -194,7 +203,12 @@ public sealed class NotebookExecutor(TextWriter log, TimeSpan cellTimeout, bool 
         var finished = await Task.WhenAny(run, Task.Delay(cellTimeout));
         if (finished != run)
         {
-            failure = $"the cell did not finish within {cellTimeout.TotalMinutes:F0} minutes";
+            // Cancel the submission: code that observes the kernel's cancellation token stops. The kernel gives up on code
+            // that does not, which keeps computing on its thread, so the caller ends this process (see TimedOut).
+            _ = kernel.SendAsync(new Cancel());
+            await Task.WhenAny(run, Task.Delay(CancelGrace));
+            TimedOut = true;
+            failure = $"the cell did not finish within {cellTimeout.TotalMinutes:0.##} minutes; it was cancelled and its notebook's process ended";
             outputs.Add((null, new ErrorElement(failure, "Timeout", [])));
         }
         else

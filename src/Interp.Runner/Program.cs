@@ -52,7 +52,7 @@ if (args is ["pack"])
 var inputs = new List<string>();
 string? outDir = null, only = null;
 double timeoutMinutes = 20;
-bool pack = true, learner = false, skipSlow = false;
+bool pack = true, learner = false, skipSlow = false, child = false;
 for (int i = 0; i < args.Length; i++)
 {
     string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.\n{Usage}");
@@ -64,6 +64,7 @@ for (int i = 0; i < args.Length; i++)
         case "--no-pack": pack = false; break;
         case "--learner": learner = true; break;
         case "--skip-slow": skipSlow = true; break;
+        case "--child": child = true; pack = false; break; // internal: run the notebooks in this process (see below)
         case "-h" or "--help": Console.WriteLine(Usage); return 0;
         default:
             if (args[i].StartsWith("--", StringComparison.Ordinal)) { Console.Error.WriteLine($"Unknown option {args[i]}.\n{Usage}"); return 2; }
@@ -105,6 +106,7 @@ if (pack && LibraryPackage.FindRepoRoot(notebooks[0]) is { } root)
     if (code != 0) { Console.Error.WriteLine($"Packing the library for the notebooks failed (exit code {code})."); return 1; }
 }
 
+if (!child)
 using (var plotly = Assembly.GetExecutingAssembly().GetManifestResourceStream("plotly.min.js")
     ?? throw new InvalidOperationException("plotly.min.js is not embedded in the runner; rebuild it (the build fetches the npm package plotly.js-dist-min)."))
 using (var file = File.Create(Path.Combine(outDir, HtmlPage.PlotlyFile)))
@@ -112,11 +114,34 @@ using (var file = File.Create(Path.Combine(outDir, HtmlPage.PlotlyFile)))
 
 var kernels = new KernelInfoCollection { new KernelInfo("csharp", "C#", ["c#", "C#", "cs"]), new KernelInfo("markdown", "Markdown", ["md"]) };
 kernels.DefaultKernelName = "csharp";
-var executor = new NotebookExecutor(Console.Out, TimeSpan.FromMinutes(timeoutMinutes), skipSlow);
 var results = new List<NotebookResult>();
 var total = Stopwatch.StartNew();
+var resultJson = new JsonSerializerOptions { WriteIndented = true };
 foreach (var (path, master) in masters)
 {
+    var name = Path.GetFileNameWithoutExtension(path);
+    var resultFile = Path.Combine(outDir, name + ".result.json");
+    if (!child)
+    {
+        // Each notebook runs in a process of its own, like a kernel: a cell that times out ends its process, so nothing
+        // it started keeps computing while the next notebook runs.
+        File.Delete(resultFile);
+        var self = Environment.ProcessPath!;
+        var psi = new ProcessStartInfo(self);
+        if (Path.GetFileNameWithoutExtension(self) == "dotnet") psi.ArgumentList.Add(typeof(NotebookExecutor).Assembly.Location);
+        foreach (var a in new[] { path, "--out", outDir, "--child", "--cell-timeout", timeoutMinutes.ToString(System.Globalization.CultureInfo.InvariantCulture) })
+            psi.ArgumentList.Add(a);
+        if (skipSlow) psi.ArgumentList.Add("--skip-slow");
+        using var process = Process.Start(psi) ?? throw new InvalidOperationException($"Could not start {self}.");
+        await process.WaitForExitAsync();
+        results.Add(File.Exists(resultFile)
+            ? JsonSerializer.Deserialize<NotebookResult>(File.ReadAllText(resultFile))!
+            : new NotebookResult(name, name, [new CellResult(0, false, 0, $"the notebook's process ended without a result (exit code {process.ExitCode})", 0)], 1, 0));
+        File.Delete(resultFile);
+        continue;
+    }
+
+    var executor = new NotebookExecutor(Console.Out, TimeSpan.FromMinutes(timeoutMinutes), skipSlow);
     Console.WriteLine($"== {Path.GetFileName(path)} (solution version)");
     // The instructor site shows the solution version: every exercise's folded solution in place, its check run on it.
     var solution = NotebookVersions.Solution(master, Path.GetFileName(path));
@@ -126,9 +151,14 @@ foreach (var (path, master) in masters)
     results.Add(result);
     await using (var stream = File.Create(Path.Combine(outDir, result.Name + ".ipynb"))) Notebook.Write(document, stream, kernels);
     await File.WriteAllTextAsync(Path.Combine(outDir, result.Name + ".html"), HtmlPage.Render(document, result));
+    await File.WriteAllTextAsync(resultFile, JsonSerializer.Serialize(result, resultJson));
     Console.WriteLine($"== {result.Name}: {(result.Succeeded ? "ok" : "FAILED")} in {result.Seconds:F1} s, {result.Cells.Count}/{result.CodeCells} code cells, {result.ErrorOutputs} error output(s)" +
                       (result.SkippedCells.Count > 0 ? $", {result.SkippedCells.Count} skipped" : ""));
+    // A timed-out cell was cancelled, but code that ignores cancellation is still computing on another thread: end the process.
+    if (executor.TimedOut) { Console.Out.Flush(); Environment.Exit(1); }
 }
+if (child) return results.All(r => r.Succeeded) ? 0 : 1;
+
 await File.WriteAllTextAsync(Path.Combine(outDir, "index.html"), HtmlPage.Index(results, syllabus));
 await File.WriteAllTextAsync(Path.Combine(outDir, "summary.json"), JsonSerializer.Serialize(results, new JsonSerializerOptions { WriteIndented = true }));
 

@@ -84,6 +84,32 @@ public class RunnerTests
     }
 
     [Fact]
+    public void A_timed_out_cell_is_cancelled_and_stops_computing_before_the_next_notebook_starts()
+    {
+        var dir = TestPaths.Temp("runner-timeout");
+        var notebooks = Path.Combine(dir, "notebooks");
+        Directory.CreateDirectory(notebooks);
+        var ticks = Path.Combine(dir, "ticks.txt");
+        // Observes the kernel's cancellation token.
+        File.Move(Notebook(notebooks, "await Task.Delay(TimeSpan.FromMinutes(10), Microsoft.DotNet.Interactive.KernelInvocationContext.Current.CancellationToken);", "Console.WriteLine(1);"),
+            Path.Combine(notebooks, "1-cancellable.ipynb"));
+        // Ignores it, and leaves a trace every 20 ms for as long as it computes.
+        File.Move(Notebook(notebooks, $"while (true) {{ System.IO.File.AppendAllText(@\"{ticks}\", \"x\"); System.Threading.Thread.Sleep(20); }}"), Path.Combine(notebooks, "2-stubborn.ipynb"));
+        File.Move(Notebook(notebooks, $"var before = new System.IO.FileInfo(@\"{ticks}\").Length; System.Threading.Thread.Sleep(500);\n" +
+                                      $"Console.WriteLine($\"the stubborn cell still computing: {{new System.IO.FileInfo(@\"{ticks}\").Length > before}}\");"),
+            Path.Combine(notebooks, "3-after.ipynb"));
+        var (code, log) = NotebookTests.Dotnet([Runner(), notebooks, "--out", Path.Combine(dir, "out"), "--no-pack", "--cell-timeout", "0.25"], TimeSpan.FromMinutes(4));
+        Assert.Equal(1, code);
+        Assert.Contains("FAILED 1-cancellable.ipynb, cell 2: the cell did not finish within 0.25 minutes; it was cancelled and its notebook's process ended", log);
+        Assert.Contains("FAILED 2-stubborn.ipynb, cell 2: the cell did not finish within 0.25 minutes", log);
+        Assert.True(new FileInfo(ticks).Length > 10, "the stubborn cell should have run for a while");
+        var after = File.ReadAllText(Path.Combine(dir, "out", "3-after.ipynb"));
+        Assert.Contains("the stubborn cell still computing: False", after);
+        Assert.Contains("1 ok, 2 failed", log);
+        Assert.Contains("did not finish within", File.ReadAllText(Path.Combine(dir, "out", "2-stubborn.html")));
+    }
+
+    [Fact]
     public void Bad_arguments_print_the_usage()
     {
         var (code, log) = NotebookTests.Dotnet([Runner(), "no-such-folder", "--out", TestPaths.Temp("runner-args")], TimeSpan.FromMinutes(2));
