@@ -31,6 +31,14 @@ public class NotebookVersionsTests
 
     [Theory]
     [MemberData(nameof(Masters))]
+    public void A_master_without_outputs_is_its_own_learner_version_byte_for_byte(string name)
+    {
+        var path = Path.Combine(TestPaths.RepoRoot, "notebooks", name);
+        Assert.Equal(File.ReadAllText(path), NotebookVersions.Learner(NotebookDocument.Load(path)).ToJson());
+    }
+
+    [Theory]
+    [MemberData(nameof(Masters))]
     public void The_solution_version_differs_from_the_master_only_in_the_exercises(string name)
     {
         var master = Master(name);

@@ -110,6 +110,20 @@ public class RunnerTests
     }
 
     [Fact]
+    public void The_learner_build_writes_exactly_what_each_master_produces()
+    {
+        var dir = TestPaths.Temp("runner-learner");
+        var notebooks = Path.Combine(TestPaths.RepoRoot, "notebooks");
+        var (code, log) = NotebookTests.Dotnet([Runner(), notebooks, "--out", dir, "--learner"], TimeSpan.FromMinutes(2));
+        Assert.True(code == 0, log);
+        var masters = Directory.GetFiles(notebooks, "*.ipynb").Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(masters.Select(Path.GetFileName), Directory.GetFiles(dir, "*.ipynb").Order(StringComparer.Ordinal).Select(Path.GetFileName));
+        foreach (var master in masters)
+            Assert.Equal(Interp.Curriculum.NotebookVersions.Learner(Interp.Curriculum.NotebookDocument.Load(master)).ToJson(), File.ReadAllText(Path.Combine(dir, Path.GetFileName(master))));
+        Assert.True(File.Exists(Path.Combine(dir, "syllabus.json")));
+    }
+
+    [Fact]
     public void Bad_arguments_print_the_usage()
     {
         var (code, log) = NotebookTests.Dotnet([Runner(), "no-such-folder", "--out", TestPaths.Temp("runner-args")], TimeSpan.FromMinutes(2));
