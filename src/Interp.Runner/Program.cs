@@ -30,10 +30,12 @@ const string Usage = """
       --no-pack              do not pack and install the library first (it must be installed already)
     """;
 
+string? Repo() => LibraryPackage.FindRepoRoot(Environment.CurrentDirectory) ?? LibraryPackage.FindRepoRoot(AppContext.BaseDirectory);
+
 if (args is ["readme"])
 {
-    var repo = LibraryPackage.FindRepoRoot(Environment.CurrentDirectory) ?? LibraryPackage.FindRepoRoot(AppContext.BaseDirectory);
-    if (repo is null) { Console.Error.WriteLine("Run 'readme' inside the Interp.Notebooks repository."); return 2; }
+    var repo = Repo();
+    if (repo is null) { Console.Error.WriteLine("Run 'readme' inside the Interp.Notebooks repository (no Interp.Notebooks.sln above the current folder)."); return 2; }
     var readme = Path.Combine(repo, "README.md");
     File.WriteAllText(readme, Syllabus.Load(Path.Combine(repo, "notebooks")).WithReadmeTable(File.ReadAllText(readme)));
     Console.WriteLine($"Rewrote the table of notebooks in {readme}.");
@@ -42,7 +44,7 @@ if (args is ["readme"])
 
 if (args is ["pack"])
 {
-    var repo = LibraryPackage.FindRepoRoot(Environment.CurrentDirectory) ?? LibraryPackage.FindRepoRoot(AppContext.BaseDirectory);
+    var repo = Repo();
     if (repo is null) { Console.Error.WriteLine("Run 'pack' inside the Interp.Notebooks repository (no Interp.Notebooks.sln above the current folder)."); return 2; }
     var code = LibraryPackage.PackAndInstall(repo, Console.Out);
     Console.WriteLine(code == 0 ? $"Installed {LibraryPackage.Id} {LibraryPackage.Version(repo)}; restart notebook kernels to load it." : "Packing failed.");
