@@ -25,7 +25,10 @@ public class ExerciseSolutionTests(NotebookRunFixture run)
             var cells = JsonNode.Parse(File.ReadAllText(executed))!["cells"]!.AsArray();
             foreach (var e in exercises)
             {
-                var outputs = cells[e.Cell]!["outputs"]!.ToJsonString();
+                // The text of every output (its JSON form escapes the verdict's emoji).
+                var outputs = string.Concat(cells[e.Cell]!["outputs"]!.AsArray().SelectMany(o => o!["data"] is JsonObject data
+                    ? data.Select(d => d.Value is JsonArray lines ? string.Concat(lines.Select(l => l!.GetValue<string>())) : d.Value?.ToString() ?? "")
+                    : [o!["text"]?.ToJsonString() ?? ""]));
                 var verdict = outputs.Contains("✅ Passed") ? "passed" : outputs.Contains("❌ Not yet") ? "failed its check" : "showed no verdict";
                 if (verdict != "passed") failures.Add($"{name} cell {e.Cell} ({e.CheckLine}): the folded solution {verdict}: {outputs[..Math.Min(600, outputs.Length)]}");
                 checkedExercises++;
