@@ -1,0 +1,117 @@
+using Interp.Clip;
+using Interp.Clip.Toy;
+using Interp.Hooks;
+using static TorchSharp.torch;
+
+namespace Interp.Multimodal;
+
+/// <summary>What <see cref="ClipStudy.Run"/> found on one CLIP model.</summary>
+/// <param name="Model">The model's zoo name.</param>
+/// <param name="DrawingAccuracy">Zero-shot accuracy on drawings of the twelve shapes (prompts "a drawing of a {shape}.").</param>
+/// <param name="WordAccuracy">Zero-shot accuracy on the shapes' written names (prompts "the word {shape}.").</param>
+/// <param name="Multimodality">Picture and word profiles of every unit of the studied layer, with the permutation baseline.</param>
+/// <param name="Attack">"star" written on drawings of the other shapes, against a same-length nonsense control.</param>
+public sealed record ClipStudyReport(string Model, double DrawingAccuracy, double WordAccuracy, MultimodalityReport Multimodality, AttackReport Attack);
+
+/// <summary>
+/// Notebook 04's analysis of the toy CLIP, run on a real CLIP (<c>ModelZoo.Load("clip-rn50")</c>): the toy world's drawings and
+/// written names at the model's input size, zero-shot classification with CLIP's text tower, multimodal units of a layer
+/// against a permutation baseline, and a typographic attack against its control. It differs from the toy analysis only where
+/// the model does: prompts end with a full stop as CLIP's do, images are drawn at the model's size, and the written word's
+/// placement is scaled from the toy's 64 px.
+/// </summary>
+public static class ClipStudy
+{
+    /// <summary>Drawing prompt for a shape, CLIP style.</summary>
+    public static string DrawingPrompt(string shape) => $"a drawing of {ToyVocabulary.Article(shape)} {shape}.";
+
+    /// <summary>Written-word prompt for a shape, CLIP style.</summary>
+    public static string WordPrompt(string shape) => $"the word {shape}.";
+
+    /// <summary>
+    /// Runs the study on <paramref name="clip"/> (a <see cref="ClipModel"/> in a <see cref="HookedModel"/>), reading units of
+    /// <paramref name="layer"/> (default: the last convolutional stage, where Goh et al. found multimodal units).
+    /// </summary>
+    public static ClipStudyReport Run(HookedModel clip, string layer = "visual.layer4", int perConcept = 8, int victims = 60,
+        int permutations = 200, int seed = 0)
+    {
+        var model = clip.Module as ClipModel
+            ?? throw new ArgumentException($"The study needs a CLIP model (ModelZoo.Load(\"clip-rn50\") or OpenAiClip.Load); '{clip.Name}' is a {clip.Module.GetType().Name}.", nameof(clip));
+        if (perConcept < 1) throw new ArgumentOutOfRangeException(nameof(perConcept), perConcept, "Draw at least one example per concept.");
+        if (victims < 1) throw new ArgumentOutOfRangeException(nameof(victims), victims, "Attack at least one drawing.");
+        clip.RequireLayer(layer);
+        int size = clip.Input.Size;
+        var shapes = ToyConcepts.Shapes;
+        var (pictures, words) = Images(size, perConcept, seed);
+        try
+        {
+            var multimodality = Multimodality.Measure(clip, layer, shapes, pictures, words, permutations: permutations, seed: seed);
+            using var drawingPrompts = PromptEmbeddings(model, DrawingPrompt);
+            using var wordPrompts = PromptEmbeddings(model, WordPrompt);
+            double drawingAccuracy = AccuracyOf(model, drawingPrompts, pictures);
+            double wordAccuracy = AccuracyOf(model, wordPrompts, words);
+
+            int star = ToyConcepts.Shape("star");
+            var random = new Random(seed + 1);
+            using var targets = stack(Enumerable.Range(0, victims).Select(i => Draw(random, ToyKind.Drawing, (star + 1 + i % (shapes.Count - 1)) % shapes.Count, size)).ToList());
+            float scale = size / (float)ToyDataset.ImageSize;
+            var baseline = Exercises.Multimodal.AttackExercise.Baseline;
+            var placement = new TextPlacement(baseline.X * scale, baseline.Y * scale, baseline.Size * scale, baseline.Grey);
+            var attack = TypographicAttack.Measure(targets, images => Predict(model, drawingPrompts, images), "star", star, placement, seed: seed);
+            return new ClipStudyReport(clip.Name, drawingAccuracy, wordAccuracy, multimodality, attack);
+        }
+        finally
+        {
+            foreach (var t in pictures.Concat(words)) t.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// The study's concept images at <paramref name="size"/> px: per shape, <paramref name="perConcept"/> drawings and as many
+    /// written names (random colours and placements of the toy world, no distractor text), the same for the same seed.
+    /// </summary>
+    public static (IReadOnlyList<Tensor> Pictures, IReadOnlyList<Tensor> Words) Images(int size, int perConcept, int seed)
+    {
+        var random = new Random(seed);
+        var pictures = new List<Tensor>();
+        var words = new List<Tensor>();
+        for (int s = 0; s < ToyConcepts.Shapes.Count; s++)
+        {
+            pictures.Add(stack(Enumerable.Range(0, perConcept).Select(_ => Draw(random, ToyKind.Drawing, s, size)).ToList()));
+            words.Add(stack(Enumerable.Range(0, perConcept).Select(_ => Draw(random, ToyKind.Word, s, size)).ToList()));
+        }
+        return (pictures, words);
+    }
+
+    static Tensor Draw(Random random, ToyKind kind, int shape, int size) =>
+        (ToyDataset.Example(random, kind, shape, random.Next(ToyConcepts.Colours.Count)) with { Distractor = null }).Draw(size);
+
+    /// <summary>One normalized text embedding per shape [12, embed] for <paramref name="prompt"/>.</summary>
+    static Tensor PromptEmbeddings(ClipModel model, Func<string, string> prompt) =>
+        ZeroShot.ClassEmbeddings(model, [.. ToyConcepts.Shapes.Select(prompt)], ["{}"]);
+
+    static long[] Predict(ClipModel model, Tensor prompts, Tensor images)
+    {
+        using var _ = no_grad();
+        using var scope = NewDisposeScope();
+        var predictions = new List<long>();
+        for (long start = 0; start < images.shape[0]; start += 16)
+        {
+            var features = model.call(images[TensorIndex.Slice(start, Math.Min(start + 16, images.shape[0]))]);
+            predictions.AddRange(features.matmul(prompts.t()).argmax(1).data<long>().ToArray());
+        }
+        return [.. predictions];
+    }
+
+    static double AccuracyOf(ClipModel model, Tensor prompts, IReadOnlyList<Tensor> perShape)
+    {
+        int right = 0, total = 0;
+        for (int s = 0; s < perShape.Count; s++)
+        {
+            var predicted = Predict(model, prompts, perShape[s]);
+            right += predicted.Count(p => p == s);
+            total += predicted.Length;
+        }
+        return right / (double)total;
+    }
+}

@@ -1,0 +1,68 @@
+using Interp.Clip;
+using Interp.Clip.Toy;
+using Interp.Models.Zoo;
+using Interp.Multimodal;
+using static TorchSharp.torch;
+
+namespace Interp.Tests.Multimodal;
+
+/// <summary>
+/// Notebook 04's real-CLIP study, run end to end on the shared CLIP fixture (OpenAI's CLIP code, RN50 layout at width 16,
+/// loaded through the zoo path the real RN50 takes). The fixture is not trained, so the numbers mean nothing; the tests check
+/// that each number is what an independent computation on the same images gives.
+/// </summary>
+public class ClipStudyTests
+{
+    static string Archive => Path.Combine(TestPaths.Fixtures, "clip-modified-resnet-small", "model.jit.pt");
+
+    [SkippableFact]
+    public void The_study_runs_on_a_clip_through_the_zoo_path_and_its_accuracies_match_zero_shot_classification()
+    {
+        Skip.IfNot(File.Exists(Archive), $"The CLIP fixture is absent ({Archive}).");
+        using var clip = OpenAiClip.Load("clip-rn50", Archive);
+        var report = ClipStudy.Run(clip, perConcept: 2, victims: 6, permutations: 20, seed: 3);
+
+        Assert.Equal("clip-rn50", report.Model);
+        var layer4 = clip.Layers().Single(l => l.Name == "visual.layer4");
+        Assert.Equal(layer4.Shape[1], report.Multimodality.Scores.Count);          // every unit of the layer scored
+        Assert.Equal(20, report.Multimodality.ShuffledCounts.Count);
+        Assert.Equal(6, report.Attack.Images);
+
+        // Independently: CLIP's zero-shot classification of the same images, prompts as class names.
+        var (pictures, words) = ClipStudy.Images(224, 2, 3);
+        var model = (ClipModel)clip.Module;
+        double Accuracy(IReadOnlyList<Tensor> perShape, Func<string, string> prompt)
+        {
+            using var all = cat(perShape.ToList());
+            var result = ZeroShot.Classify(model, all, [.. ToyConcepts.Shapes.Select(prompt)], ["{}"]);
+            int right = 0;
+            for (int i = 0; i < all.shape[0]; i++)
+                if (Enumerable.Range(0, ToyConcepts.Shapes.Count).MaxBy(k => result.Logits[i, k]) == i / 2) right++;
+            return right / (double)all.shape[0];
+        }
+        Assert.Equal(Accuracy(pictures, ClipStudy.DrawingPrompt), report.DrawingAccuracy);
+        Assert.Equal(Accuracy(words, ClipStudy.WordPrompt), report.WordAccuracy);
+        foreach (var t in pictures.Concat(words)) t.Dispose();
+    }
+
+    [Fact]
+    public void The_study_says_what_it_needs_when_given_another_model()
+    {
+        using var toy = new Interp.Hooks.HookedModel("toy-clip", new ToyClipModel(), new Interp.Hooks.InputConvention(64, "identity"));
+        var e = Assert.Throws<ArgumentException>(() => ClipStudy.Run(toy));
+        Assert.Contains("needs a CLIP model (ModelZoo.Load(\"clip-rn50\")", e.Message);
+        Assert.Contains("'toy-clip' is a ToyClipModel", e.Message);
+    }
+
+    [Fact]
+    public void The_concept_images_are_the_same_for_a_seed_and_drawn_at_the_asked_size()
+    {
+        var (a, _) = ClipStudy.Images(96, 1, 5);
+        var (b, words) = ClipStudy.Images(96, 1, 5);
+        Assert.Equal(ToyConcepts.Shapes.Count, a.Count);
+        Assert.Equal([1L, 3, 96, 96], a[0].shape);
+        Assert.True(a.Zip(b).All(p => p.First.allclose(p.Second, 0, 0)));
+        Assert.False(a[0].allclose(words[0], 0, 0));
+        foreach (var t in a.Concat(b).Concat(words)) t.Dispose();
+    }
+}
