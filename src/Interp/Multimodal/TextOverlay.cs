@@ -15,19 +15,19 @@ public static class TextOverlay
 
     /// <summary>
     /// The fraction of each pixel [H, W] the text covers, centred on column <paramref name="x"/> with its baseline on row
-    /// <paramref name="y"/>, <paramref name="size"/> px high.
+    /// <paramref name="y"/>, <paramref name="size"/> px high, in a shipped font (<see cref="Runtime.SkiaRuntime.FontFiles"/>; null: the training font).
     /// </summary>
-    public static Tensor Coverage(string text, float x, float y, float size, int height, int width)
+    public static Tensor Coverage(string text, float x, float y, float size, int height, int width, string? font = null)
     {
         if (string.IsNullOrEmpty(text)) throw new ArgumentException("Give some text to write.", nameof(text));
         if (size <= 0) throw new ArgumentOutOfRangeException(nameof(size), size, "The text size must be positive (pixels).");
         using var bitmap = new SKBitmap(new SKImageInfo(width, height, SKColorType.Alpha8, SKAlphaType.Premul));
         using (var canvas = new SKCanvas(bitmap))
-        using (var font = new SKFont(Runtime.SkiaRuntime.BoldFont, size) { Edging = SKFontEdging.Antialias })
+        using (var typeface = new SKFont(Runtime.SkiaRuntime.Font(font), size) { Edging = SKFontEdging.Antialias })
         using (var paint = new SKPaint { Color = SKColors.Black, IsAntialias = true })
         {
             canvas.Clear(SKColors.Transparent);
-            canvas.DrawText(text, x, y, SKTextAlign.Center, font, paint);
+            canvas.DrawText(text, x, y, SKTextAlign.Center, typeface, paint);
             canvas.Flush();
         }
         var alpha = new byte[height * bitmap.RowBytes];
@@ -39,14 +39,14 @@ public static class TextOverlay
         return tensor(values, [height, width]);
     }
 
-    /// <summary>Images [N, 3, H, W] (or one [3, H, W]) with <paramref name="text"/> written on each in grey level <paramref name="grey"/> (0 black, 1 white).</summary>
-    public static Tensor Paste(Tensor images, string text, float x, float y, float size, float grey = 1f)
+    /// <summary>Images [N, 3, H, W] (or one [3, H, W]) with <paramref name="text"/> written on each in grey level <paramref name="grey"/> (0 black, 1 white), in a shipped font (null: the training font).</summary>
+    public static Tensor Paste(Tensor images, string text, float x, float y, float size, float grey = 1f, string? font = null)
     {
         if (images.ndim is not (3 or 4) || images.shape[^3] != 3)
             throw new ArgumentException($"Give RGB images [N, 3, H, W] or [3, H, W]; got [{string.Join(", ", images.shape)}].", nameof(images));
         if (grey is < 0 or > 1) throw new ArgumentOutOfRangeException(nameof(grey), grey, "The grey level is in [0, 1].");
         using var scope = NewDisposeScope();
-        var alpha = Coverage(text, x, y, size, (int)images.shape[^2], (int)images.shape[^1]).to(images.dtype, images.device);
+        var alpha = Coverage(text, x, y, size, (int)images.shape[^2], (int)images.shape[^1], font).to(images.dtype, images.device);
         return (images * (1 - alpha) + grey * alpha).MoveToOuterDisposeScope();
     }
 }

@@ -14,15 +14,32 @@ public static class SkiaRuntime
 {
     static readonly Lazy<string> _loaded = new(Load);
 
-    static readonly Lazy<SKTypeface> _boldFont = new(() =>
-    {
-        EnsureLoaded();
-        var path = Path.Combine(Images.SampleImages.DataFolder(), "fonts", "DejaVuSans-Bold.ttf");
-        return SKTypeface.FromFile(path) ?? throw new FileNotFoundException($"The shipped font is missing or unreadable at {path} (see data/fonts/README.md).", path);
-    });
+    /// <summary>The font the toy CLIP was trained on: every word of its dataset, and the default of every probe.</summary>
+    public const string TrainingFont = "DejaVu Sans Bold";
 
-    /// <summary>The shipped DejaVu Sans Bold (<c>data/fonts</c>), loaded once: every word the toy world and the probes write.</summary>
-    public static SKTypeface BoldFont => _boldFont.Value;
+    /// <summary>The shipped fonts (<c>data/fonts</c>) by name: the training font and two it never saw, for probes across fonts.</summary>
+    public static IReadOnlyDictionary<string, string> FontFiles { get; } = new Dictionary<string, string>
+    {
+        [TrainingFont] = "DejaVuSans-Bold.ttf",
+        ["DejaVu Serif Bold"] = "DejaVuSerif-Bold.ttf",
+        ["DejaVu Sans Mono Bold"] = "DejaVuSansMono-Bold.ttf",
+    };
+
+    static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<SKTypeface>> _fonts = new();
+
+    /// <summary>A shipped font by name (<see cref="FontFiles"/>; null: <see cref="TrainingFont"/>), loaded once.</summary>
+    public static SKTypeface Font(string? name = null)
+    {
+        name ??= TrainingFont;
+        if (!FontFiles.TryGetValue(name, out var file))
+            throw new ArgumentException(Text.NearestNames.UnknownMessage("font", name, [.. FontFiles.Keys]), nameof(name));
+        return _fonts.GetOrAdd(name, _ => new Lazy<SKTypeface>(() =>
+        {
+            EnsureLoaded();
+            var path = Path.Combine(Images.SampleImages.DataFolder(), "fonts", file);
+            return SKTypeface.FromFile(path) ?? throw new FileNotFoundException($"The shipped font {name} is missing or unreadable at {path} (see data/fonts/README.md).", path);
+        })).Value;
+    }
 
     /// <summary>Loads libSkiaSharp once (a no-op when it is already loaded) and returns where it came from.</summary>
     public static string EnsureLoaded() => _loaded.Value;

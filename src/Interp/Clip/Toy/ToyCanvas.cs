@@ -61,18 +61,21 @@ public sealed class ToyCanvas : IDisposable
         _canvas.Restore();
     }
 
-    /// <summary>Draws <paramref name="text"/> centred on column <paramref name="x"/> with its baseline at row <paramref name="y"/>.</summary>
-    public void DrawWord(string text, float x, float y, float size, float grey)
+    /// <summary>
+    /// Draws <paramref name="text"/> centred on column <paramref name="x"/> with its baseline at row <paramref name="y"/>, in a
+    /// shipped font (<see cref="Runtime.SkiaRuntime.FontFiles"/>; null: the training font).
+    /// </summary>
+    public void DrawWord(string text, float x, float y, float size, float grey, string? fontName = null)
     {
-        using var font = new SKFont(Runtime.SkiaRuntime.BoldFont, size) { Edging = SKFontEdging.Antialias };
+        using var font = new SKFont(Runtime.SkiaRuntime.Font(fontName), size) { Edging = SKFontEdging.Antialias };
         using var paint = new SKPaint { Color = Colour(grey, grey, grey), IsAntialias = true };
         _canvas.DrawText(text, x, y, SKTextAlign.Center, font, paint);
     }
 
-    /// <summary>The width in pixels <paramref name="text"/> takes at <paramref name="size"/>.</summary>
-    public static float WordWidth(string text, float size)
+    /// <summary>The width in pixels <paramref name="text"/> takes at <paramref name="size"/> in a shipped font (null: the training font).</summary>
+    public static float WordWidth(string text, float size, string? fontName = null)
     {
-        using var font = new SKFont(Runtime.SkiaRuntime.BoldFont, size);
+        using var font = new SKFont(Runtime.SkiaRuntime.Font(fontName), size);
         return font.MeasureText(text);
     }
 

@@ -21,22 +21,47 @@ public static class ToyClipEvaluation
     /// Zero-shot classification over the twelve shapes of the first <paramref name="perKind"/> drawings and word pictures of the
     /// dataset with seed <paramref name="seed"/> (use a seed the model was not trained on).
     /// </summary>
-    public static ToyZeroShot ZeroShot(ToyClipModel model, int seed = 1_000_003, int perKind = 300)
+    public static ToyZeroShot ZeroShot(ToyClipModel model, int seed = 1_000_003, int perKind = 300) =>
+        InEval(model, () => new ToyZeroShot(Accuracy(model, Held(seed, ToyKind.Drawing, perKind), DrawingPrompt),
+                                            Accuracy(model, Held(seed, ToyKind.Word, perKind), WordPrompt), perKind));
+
+    /// <summary>
+    /// Zero-shot accuracy on the same <paramref name="perFont"/> held-out word pictures written in each shipped font
+    /// (<see cref="Runtime.SkiaRuntime.FontFiles"/>; the model was trained on <see cref="Runtime.SkiaRuntime.TrainingFont"/> only).
+    /// Only the font changes: place, colour and width of each word stay (see <see cref="ToyExample.Draw"/>).
+    /// </summary>
+    public static IReadOnlyList<(string Font, double Accuracy)> WordsByFont(ToyClipModel model, int seed = 1_000_003, int perFont = 300)
     {
+        var examples = Held(seed, ToyKind.Word, perFont);
+        return InEval(model, () => Runtime.SkiaRuntime.FontFiles.Keys
+            .Select(font => (font, Accuracy(model, [.. examples.Select(e => e with { Font = font == Runtime.SkiaRuntime.TrainingFont ? null : font })], WordPrompt)))
+            .ToList());
+    }
+
+    /// <summary>The first <paramref name="count"/> examples of <paramref name="kind"/> in the dataset with <paramref name="seed"/>.</summary>
+    static List<ToyExample> Held(int seed, ToyKind kind, int count)
+    {
+        if (count < 1) throw new ArgumentOutOfRangeException(nameof(count), count, "Measure at least one picture.");
         var data = new ToyDataset(seed);
-        double Accuracy(ToyKind kind, Func<int, string> prompt)
-        {
-            var examples = new List<ToyExample>();
-            for (long i = 0; examples.Count < perKind; i++)
-                if (data.Example(i) is { } e && e.Kind == kind) examples.Add(e);
-            using var scope = NewDisposeScope();
-            using var classifier = new ToyZeroShotClassifier(model, prompt);
-            var predicted = classifier.Predict(stack(examples.Select(e => e.Draw()).ToList()));
-            return examples.Select((e, i) => predicted[i] == e.Shape ? 1.0 : 0.0).Average();
-        }
+        var examples = new List<ToyExample>();
+        for (long i = 0; examples.Count < count; i++)
+            if (data.Example(i) is { } e && e.Kind == kind) examples.Add(e);
+        return examples;
+    }
+
+    static double Accuracy(ToyClipModel model, IReadOnlyList<ToyExample> examples, Func<int, string> prompt)
+    {
+        using var scope = NewDisposeScope();
+        using var classifier = new ToyZeroShotClassifier(model, prompt);
+        var predicted = classifier.Predict(stack(examples.Select(e => e.Draw()).ToList()));
+        return examples.Select((e, i) => predicted[i] == e.Shape ? 1.0 : 0.0).Average();
+    }
+
+    static T InEval<T>(ToyClipModel model, Func<T> measure)
+    {
         bool training = model.training;
         model.eval();
-        try { return new ToyZeroShot(Accuracy(ToyKind.Drawing, DrawingPrompt), Accuracy(ToyKind.Word, WordPrompt), perKind); }
+        try { return measure(); }
         finally { if (training) model.train(); }
     }
 }

@@ -18,17 +18,27 @@ public enum ToyKind
 /// colour), how it appears, where, and its caption.
 /// </summary>
 public sealed record ToyExample(ToyKind Kind, int Shape, int Colour, string Caption, float[] Background, float ShapeX, float ShapeY, float Radius,
-    float WordX, float WordY, float WordSize, float WordGrey, string? Distractor, float DistractorX, float DistractorY, int NoiseSeed)
+    float WordX, float WordY, float WordSize, float WordGrey, string? Distractor, float DistractorX, float DistractorY, int NoiseSeed, string? Font = null)
 {
-    /// <summary>The picture [3, size, size] in [0, 1].</summary>
+    /// <summary>
+    /// The picture [3, size, size] in [0, 1]. The word is in <see cref="Font"/> (null, as in the dataset: the training font); in
+    /// another font it is drawn at the size that gives it the training font's width, so it keeps its place in the picture.
+    /// </summary>
     public Tensor Draw(int size = ToyDataset.ImageSize)
     {
         using var canvas = new ToyCanvas(size, Background, new Random(NoiseSeed));
         float scale = size / (float)ToyDataset.ImageSize;
         if (Kind != ToyKind.Word) canvas.DrawShape(Shape, ShapeX * scale, ShapeY * scale, Radius * scale, ToyConcepts.Colours[Colour]);
-        if (Kind != ToyKind.Drawing) canvas.DrawWord(ToyConcepts.Shapes[Shape], WordX * scale, WordY * scale, WordSize * scale, WordGrey);
+        if (Kind != ToyKind.Drawing) canvas.DrawWord(ToyConcepts.Shapes[Shape], WordX * scale, WordY * scale, WordSizeInFont() * scale, WordGrey, Font);
         if (Distractor is not null) canvas.DrawWord(Distractor, DistractorX * scale, DistractorY * scale, 7 * scale, 0.5f);
         return canvas.ToTensor();
+    }
+
+    /// <summary>The word's size in <see cref="Font"/>: <see cref="WordSize"/>, or the size at which it is as wide as in the training font.</summary>
+    float WordSizeInFont()
+    {
+        var word = ToyConcepts.Shapes[Shape];
+        return Font is null ? WordSize : WordSize * ToyCanvas.WordWidth(word, WordSize) / ToyCanvas.WordWidth(word, WordSize, Font);
     }
 }
 
