@@ -33,16 +33,16 @@ public static class HtmlPage
           .Append(result.Seconds.ToString("F1", System.Globalization.CultureInfo.InvariantCulture)).Append(" s")
           .Append(result.Succeeded ? "" : " · <b style=\"color:#c0392b\">FAILED</b>").Append("</p>");
         foreach (var skipped in result.SkippedCells)
-            sb.Append("<p class=\"skipped\" style=\"background:#fff8e1;border-left:3px solid #f0ad4e;padding:4px 8px\">Cell ").Append(skipped.Index)
-              .Append(" skipped: ").Append(Enc(skipped.Skipped!)).Append("</p>");
-        foreach (var cell in document.Elements)
+            sb.Append("<p class=\"skipped\" style=\"background:#fff8e1;border-left:3px solid #f0ad4e;padding:4px 8px\"><a href=\"#cell-").Append(skipped.Index)
+              .Append("\">Cell ").Append(skipped.Index).Append("</a> skipped: ").Append(Enc(skipped.Skipped!)).Append("</p>");
+        foreach (var (cell, index) in document.Elements.Select((c, i) => (c, i + 1)))
         {
             if (cell.KernelName is "markdown" or "md")
             {
                 sb.Append("<div class=\"cell md\">").Append(Markdig.Markdown.ToHtml(cell.Contents, Markdown)).Append("</div>");
                 continue;
             }
-            sb.Append("<div class=\"cell code\"><pre><code>").Append(Enc(cell.Contents)).Append("</code></pre>");
+            sb.Append("<div class=\"cell code\" id=\"cell-").Append(index).Append("\"><pre><code>").Append(Enc(cell.Contents)).Append("</code></pre>");
             foreach (var output in cell.Outputs) sb.Append(RenderOutput(output));
             sb.Append("</div>");
         }

@@ -60,8 +60,9 @@ public class RunnerTests
         Assert.DoesNotContain("the slow cell ran\\n", quick);
         Assert.Contains("tagged 'slow' and skipped by --skip-slow", quick);
         var page = File.ReadAllText(Path.Combine(dir, "quick", "failing.html"));
-        Assert.Contains("Cell 3 skipped: tagged &#39;slow&#39;", page);
-        Assert.Contains("Cell 4 skipped: the weights are not on this machine.", page);
+        Assert.Contains("<a href=\"#cell-3\">Cell 3</a> skipped: tagged &#39;slow&#39;", page);
+        Assert.Contains("<a href=\"#cell-4\">Cell 4</a> skipped: the weights are not on this machine.", page);
+        Assert.Contains("id=\"cell-3\"", page);   // the link's target: the cell itself
         Assert.Contains("2 skipped", File.ReadAllText(Path.Combine(dir, "quick", "index.html")));
 
         (code, log) = NotebookTests.Dotnet([Runner(), nb, "--out", Path.Combine(dir, "full"), "--no-pack"], TimeSpan.FromMinutes(5));
