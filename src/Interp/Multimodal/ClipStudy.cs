@@ -53,7 +53,7 @@ public static class ClipStudy
 
             int star = ToyConcepts.Shape("star");
             var random = new Random(seed + 1);
-            using var targets = stack(Enumerable.Range(0, victims).Select(i => Draw(random, ToyKind.Drawing, (star + 1 + i % (shapes.Count - 1)) % shapes.Count, size)).ToList());
+            using var targets = Stack(Enumerable.Range(0, victims).Select(i => Draw(random, ToyKind.Drawing, (star + 1 + i % (shapes.Count - 1)) % shapes.Count, size)));
             float scale = size / (float)ToyDataset.ImageSize;
             var baseline = Exercises.Multimodal.AttackExercise.Baseline;
             var placement = new TextPlacement(baseline.X * scale, baseline.Y * scale, baseline.Size * scale, baseline.Grey);
@@ -77,10 +77,18 @@ public static class ClipStudy
         var words = new List<Tensor>();
         for (int s = 0; s < ToyConcepts.Shapes.Count; s++)
         {
-            pictures.Add(stack(Enumerable.Range(0, perConcept).Select(_ => Draw(random, ToyKind.Drawing, s, size)).ToList()));
-            words.Add(stack(Enumerable.Range(0, perConcept).Select(_ => Draw(random, ToyKind.Word, s, size)).ToList()));
+            pictures.Add(Stack(Enumerable.Range(0, perConcept).Select(_ => Draw(random, ToyKind.Drawing, s, size))));
+            words.Add(Stack(Enumerable.Range(0, perConcept).Select(_ => Draw(random, ToyKind.Word, s, size))));
         }
         return (pictures, words);
+    }
+
+    /// <summary>Stacks freshly drawn pictures into a batch and frees the single pictures (TorchSharp leaks native memory otherwise).</summary>
+    static Tensor Stack(IEnumerable<Tensor> pictures)
+    {
+        var list = pictures.ToList();
+        try { return stack(list); }
+        finally { foreach (var t in list) t.Dispose(); }
     }
 
     static Tensor Draw(Random random, ToyKind kind, int shape, int size) =>
