@@ -27,4 +27,20 @@ public class CheckTests
         Assert.Contains("should have shape [2,3] but has [3,2]", Check.Close("t", wrong, expected, "x").Message);
         Assert.Contains("is null", Check.Close("t", null, expected, "x").Message);
     }
+
+    [Fact]
+    public void A_learner_function_that_throws_is_a_failed_check_not_a_crash()
+    {
+        Assert.Null(CheckResult.Try("t", "hint", () => 41 + 1, out var value));
+        Assert.Equal(42, value);
+        var threw = CheckResult.Try<int>("t", "hint", () => throw new NotImplementedException("Write MyAnswer"), out _);
+        Assert.NotNull(threw);
+        Assert.False(threw!.Passed);
+        Assert.Equal("Your function threw NotImplementedException: Write MyAnswer", threw.Message);
+        Assert.Equal("hint", threw.Hint);
+        // As an exercise's stub does: the check reports it instead of throwing.
+        var stub = Interp.Exercises.CurveDetectors.SelectivityExercise.Check((_, _) => throw new NotImplementedException("Write MySelectivity"));
+        Assert.False(stub.Passed);
+        Assert.Contains("Your function threw NotImplementedException: Write MySelectivity", stub.Message);
+    }
 }

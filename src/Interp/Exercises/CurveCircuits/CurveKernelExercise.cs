@@ -50,9 +50,7 @@ public static class CurveKernelExercise
                             "that grows with how much c likes a line with that normal (tuning.Response(c, normal) minus the channel's mean response) at the point's " +
                             "kernel position (alignment.KernelPosition(x, y, size)). Channels blind to orientation should get nothing.";
         var target = new Unit(alignment.Target, detector.Channel);
-        Tensor kernel;
-        try { kernel = answer(tuning, detector.BestCurveStimulus, alignment); }
-        catch (Exception e) { return new CheckResult(Title, false, $"Your function threw {e.GetType().Name}: {e.Message}", hint); }
+        if (CheckResult.Try(Title, hint, () => answer(tuning, detector.BestCurveStimulus, alignment), out var kernel) is { } threw) return threw;
         if (kernel is null || kernel.ndim != 3 || kernel.shape[0] != tuning.Channels || kernel.shape[1] != kernel.shape[2] || kernel.shape[1] % 2 == 0)
             return new CheckResult(Title, false, $"The kernel must be [{tuning.Channels}, k, k] with k odd (one k×k map per channel of '{tuning.Layer}'); " +
                                                  $"you returned {(kernel is null ? "null" : $"[{string.Join(", ", kernel.shape)}]")}.", hint);

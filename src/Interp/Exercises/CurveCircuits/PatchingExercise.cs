@@ -31,9 +31,7 @@ public static class PatchingExercise
         {
             var expected = report.Patches.Select(p => (Patch: p, Fraction: report.Recovered(p)))
                 .Where(p => p.Fraction >= threshold).OrderByDescending(p => p.Fraction).Select(p => (p.Patch.Y!.Value, p.Patch.X!.Value)).ToList();
-            IReadOnlyList<(int Y, int X)> got;
-            try { got = answer(report, threshold); }
-            catch (Exception e) { return new CheckResult(Title, false, $"Your function threw {e.GetType().Name}: {e.Message}", hint); }
+            if (CheckResult.Try(Title, hint, () => answer(report, threshold), out var got) is { } threw) return threw;
             if (got is null || !got.SequenceEqual(expected))
                 return new CheckResult(Title, false, $"For {what} at threshold {threshold}, the answer is [{Show(expected)}]; you gave [{(got is null ? "null" : Show(got))}].", hint);
         }

@@ -40,9 +40,7 @@ public static class DetectorExercise
         foreach (var (what, candidates, degrees) in sets)
         {
             int expected = Reference(candidates, criteria, degrees);
-            int got;
-            try { got = answer(candidates, criteria, degrees); }
-            catch (Exception e) { return new CheckResult(Title, false, $"Your function threw {e.GetType().Name}: {e.Message}", hint); }
+            if (CheckResult.Try(Title, hint, () => answer(candidates, criteria, degrees), out var got) is { } threw) return threw;
             if (got != expected)
                 return new CheckResult(Title, false, $"For {what} the detector is {(expected < 0 ? "none (−1)" : $"channel {expected}")}; you chose {got}.", hint);
         }

@@ -31,9 +31,7 @@ public static class SelectivityExercise
         {
             var curve = new TuningCurve<double>(Unit.Parse("x:0"), [.. degrees.Zip(responses, (d, r) => new TuningPoint<double>(d, r))]);
             double expected = curve.Circular(d => d).Selectivity;
-            double got;
-            try { got = answer(degrees, responses); }
-            catch (Exception e) { return new CheckResult(Title, false, $"Your function threw {e.GetType().Name}: {e.Message}", hint); }
+            if (CheckResult.Try(Title, hint, () => answer(degrees, responses), out var got) is { } threw) return threw;
             if (!(Math.Abs(got - expected) <= 1e-6))
                 return new CheckResult(Title, false, $"For {what} the selectivity should be {expected:F4}; yours is {got:F4}.", hint);
         }

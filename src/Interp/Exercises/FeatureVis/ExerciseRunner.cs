@@ -11,9 +11,7 @@ internal static class ExerciseRunner
     /// </summary>
     public static CheckResult? Compare(string title, string hint, Tensor expected, Func<Tensor?> learner, string what, double relativeTolerance)
     {
-        Tensor? got;
-        try { got = learner(); }
-        catch (Exception e) { return new CheckResult(title, false, $"Your function threw {e.GetType().Name}: {e.Message}", hint); }
+        if (CheckResult.Try(title, hint, learner, out var got) is { } threw) return threw;
         var result = Check.Close(title, got, expected, what, relativeTolerance, hint);
         return result.Passed ? null : result;
     }

@@ -28,9 +28,7 @@ public static class AttackExercise
     {
         const string hint = "Larger text is read more easily but costs pixels; text over the shape (where the model looks) and a colour that stands out " +
                             "from most backgrounds help. Try a few placements with TypographicAttack.Measure and keep the one with the highest flip rate.";
-        TextPlacement placement;
-        try { placement = answer(); }
-        catch (Exception e) { return new CheckResult(Title, false, $"Your function threw {e.GetType().Name}: {e.Message}", hint); }
+        if (CheckResult.Try(Title, hint, () => answer(), out var placement) is { } threw) return threw;
         using var model = ToyClipWeights.Load();
         int star = ToyConcepts.Shape("star"), shapes = ToyConcepts.Shapes.Count;
         var random = new Random(42);

@@ -29,9 +29,7 @@ public static class ProfileCorrelationExercise
         foreach (var (what, p, w) in cases)
         {
             double expected = Multimodality.Correlation(Column(p), Column(w), 0, [.. Enumerable.Range(0, w.Length)]);
-            double got;
-            try { got = answer(p, w); }
-            catch (Exception e) { return new CheckResult(Title, false, $"Your function threw {e.GetType().Name}: {e.Message}", hint); }
+            if (CheckResult.Try(Title, hint, () => answer(p, w), out var got) is { } threw) return threw;
             if (!(Math.Abs(got - expected) <= 1e-9))
                 return new CheckResult(Title, false, $"For {what} the score is {expected:0.####}; you returned {got:0.####}.", hint);
         }
