@@ -64,10 +64,23 @@ public static class ZeroShot
         ClipTokenizer? tokenizer = null, int batchSize = 16)
     {
         templates ??= DefaultTemplates;
-        if (images.ndim != 4 || images.shape[1] != 3) throw new ArgumentException($"Expected RGB images [N,3,H,W] in [0,1]; got [{string.Join(",", images.shape)}].", nameof(images));
+        RequireImages(images);
+        using var scope = NewDisposeScope();
+        var text = ClassEmbeddings(model, classes, templates, tokenizer);
+        var all = Logits(model, images, text, batchSize).to(float32);
+        var probs = all.softmax(-1);
+        return new ZeroShotResult(classes, templates, ToArray(all), ToArray(probs));
+    }
+
+    /// <summary>
+    /// Logits [N, K] of RGB images in [0, 1] [N, 3, H, W] against class embeddings [K, embed] from <see cref="ClassEmbeddings"/>,
+    /// in batches: exp(logit_scale) × cosine similarity. Embed the classes once and call this for many image sets.
+    /// </summary>
+    public static Tensor Logits(ClipModel model, Tensor images, Tensor classEmbeddings, int batchSize = 16)
+    {
+        RequireImages(images);
         using var scope = NewDisposeScope();
         using var _ = no_grad();
-        var text = ClassEmbeddings(model, classes, templates, tokenizer);
         var scale = model.LogitScale;
         var logits = new List<Tensor>();
         for (long start = 0; start < images.shape[0]; start += batchSize)
@@ -75,11 +88,14 @@ public static class ZeroShot
             var batch = images[TensorIndex.Slice(start, Math.Min(start + batchSize, images.shape[0]))];
             var features = model.call(batch);
             features = features / features.norm(-1, keepdim: true);
-            logits.Add(features.matmul(text.t()) * scale);
+            logits.Add(features.matmul(classEmbeddings.t()) * scale);
         }
-        var all = cat(logits).to(float32);
-        var probs = all.softmax(-1);
-        return new ZeroShotResult(classes, templates, ToArray(all), ToArray(probs));
+        return cat(logits).MoveToOuterDisposeScope();
+    }
+
+    static void RequireImages(Tensor images)
+    {
+        if (images.ndim != 4 || images.shape[1] != 3) throw new ArgumentException($"Expected RGB images [N,3,H,W] in [0,1]; got [{string.Join(",", images.shape)}].", nameof(images));
     }
 
     static float[,] ToArray(Tensor t)

@@ -100,15 +100,9 @@ public static class ClipStudy
 
     static long[] Predict(ClipModel model, Tensor prompts, Tensor images)
     {
-        using var _ = no_grad();
-        using var scope = NewDisposeScope();
-        var predictions = new List<long>();
-        for (long start = 0; start < images.shape[0]; start += 16)
-        {
-            var features = model.call(images[TensorIndex.Slice(start, Math.Min(start + 16, images.shape[0]))]);
-            predictions.AddRange(features.matmul(prompts.t()).argmax(1).data<long>().ToArray());
-        }
-        return [.. predictions];
+        using var logits = ZeroShot.Logits(model, images, prompts);
+        using var best = logits.argmax(1);
+        return best.data<long>().ToArray();
     }
 
     static double AccuracyOf(ClipModel model, Tensor prompts, IReadOnlyList<Tensor> perShape)
