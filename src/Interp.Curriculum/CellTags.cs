@@ -15,6 +15,9 @@ public static class CellTags
     /// <summary>A cell that needs a download (weights that are not shipped). Offline it must say so (a line starting "Skipped:").</summary>
     public const string NeedsDownload = "needs-download";
 
+    /// <summary>How a cell says it did not do its work (a missing download, a slow cell left out): a line starting with this.</summary>
+    public const string SkippedPrefix = "Skipped:";
+
     /// <summary>Every tag above.</summary>
     public static readonly IReadOnlyList<string> All = [Exercise, Solution, Slow, NeedsDownload];
 }

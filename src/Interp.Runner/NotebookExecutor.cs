@@ -48,37 +48,30 @@ public sealed class NotebookExecutor(TextWriter log, TimeSpan cellTimeout, bool 
                 if (skipSlow && cellTags.Contains(CellTags.Slow))
                 {
                     const string reason = "tagged 'slow' and skipped by --skip-slow (a quick preview); run without the flag to execute it";
-                    cell.Outputs.Add(new TextElement($"Skipped: {reason}.\n", "stdout"));
+                    cell.Outputs.Add(new TextElement($"{CellTags.SkippedPrefix} {reason}.\n", "stdout"));
                     results.Add(new CellResult(i, true, 0, null, 0, reason));
                     log.WriteLine($"[{name}] cell {i}/{document.Elements.Count} skipped (slow)");
                     continue;
                 }
                 // As in the stock kernel: package directives first, then the packages' extension scripts, then the code.
                 var (packages, code) = SplitPackageDirectives(cell.Contents);
-                bool ok = true;
-                string? error = null;
-                int errorOutputs = 0;
-                foreach (var part in packages is null ? [code] : new[] { packages, null, code })
+                var (ok, error, errorOutputs) = packages is null ? (true, null, 0) : await RunCellAsync(kernel, cell, packages, executionCount);
+                while (ok && _pendingScripts.TryDequeue(out var script))
                 {
-                    if (part is null)
-                    {
-                        while (ok && _pendingScripts.TryDequeue(out var script))
-                        {
-                            cell.Outputs.Add(new TextElement($"Loading extension script from `{script}`\n", "stdout"));
-                            (ok, error, var scriptErrors) = await RunCellAsync(kernel, cell, KernelExtensionScript.Code(script), executionCount);
-                            errorOutputs += scriptErrors;
-                        }
-                        continue;
-                    }
-                    if (!ok) break;
-                    (ok, error, var partErrors) = await RunCellAsync(kernel, cell, part, executionCount);
-                    errorOutputs += partErrors;
+                    cell.Outputs.Add(new TextElement($"Loading extension script from `{script}`\n", "stdout"));
+                    (ok, error, var scriptErrors) = await RunCellAsync(kernel, cell, KernelExtensionScript.Code(script), executionCount);
+                    errorOutputs += scriptErrors;
+                }
+                if (ok)
+                {
+                    (ok, error, var codeErrors) = await RunCellAsync(kernel, cell, code, executionCount);
+                    errorOutputs += codeErrors;
                 }
                 cell.ExecutionOrder = executionCount;
                 watch.Stop();
                 // A needs-download cell says so itself when the download is absent; the page and index show it.
                 string? skipped = ok && cellTags.Contains(CellTags.NeedsDownload)
-                    ? cell.Outputs.OfType<TextElement>().SelectMany(t => t.Text.Split('\n')).FirstOrDefault(l => l.StartsWith("Skipped:", StringComparison.Ordinal))?["Skipped:".Length..].Trim()
+                    ? cell.Outputs.OfType<TextElement>().SelectMany(t => t.Text.Split('\n')).FirstOrDefault(l => l.StartsWith(CellTags.SkippedPrefix, StringComparison.Ordinal))?[CellTags.SkippedPrefix.Length..].Trim()
                     : null;
                 results.Add(new CellResult(i, ok, watch.Elapsed.TotalSeconds, error, errorOutputs, skipped));
                 log.WriteLine($"[{name}] cell {i}/{document.Elements.Count} {(ok ? "ok" : "FAILED")} ({watch.Elapsed.TotalSeconds:F1} s){(errorOutputs > 0 && ok ? $", {errorOutputs} error output(s)" : "")}");

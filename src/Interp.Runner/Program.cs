@@ -162,7 +162,7 @@ foreach (var (path, master) in masters)
 if (child) return results.All(r => r.Succeeded) ? 0 : 1;
 
 await File.WriteAllTextAsync(Path.Combine(outDir, "index.html"), HtmlPage.Index(results, syllabus));
-await File.WriteAllTextAsync(Path.Combine(outDir, "summary.json"), JsonSerializer.Serialize(results, new JsonSerializerOptions { WriteIndented = true }));
+await File.WriteAllTextAsync(Path.Combine(outDir, "summary.json"), JsonSerializer.Serialize(results, resultJson));
 
 var failed = results.Where(r => !r.Succeeded).ToList();
 foreach (var r in failed)
