@@ -67,8 +67,8 @@ public static class NotebookFormatters
 
     static string EnvironmentHtml(Interp.Runtime.EnvironmentReport r) =>
         new Table(["", ""], [
-            ["Operating system", r.OperatingSystem], [".NET", r.DotNet], ["TorchSharp", r.TorchSharp],
-            ["Threads", $"{r.Threads} of {r.Cores} cores"], ["Native loading", r.NativeLoading],
+            ["Operating system", r.OperatingSystem], ["CPU", r.Cpu], [".NET", r.DotNet], ["TorchSharp", r.TorchSharp],
+            ["Threads", $"{r.Threads} of {r.Cores} cores"], ["Native loading", r.NativeLoading], ["Convolution", r.Convolution],
             ["Models", string.Join("; ", r.Models)],
         ], "Environment").ToHtml();
 

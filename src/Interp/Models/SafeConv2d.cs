@@ -16,6 +16,13 @@ namespace Interp.Models;
 /// <para>The fault belongs to a CPU, not to a shape: Intel Xeon hosts (AVX-512 VNNI) computed every shape
 /// right. So the padded path is taken only when <see cref="SelfTest"/>, run once per process on a few shapes
 /// known to go wrong, finds this CPU computing at least one of them wrongly.</para>
+/// <para>The backward pass has the mirror fault (measured on an AMD Zen 5 host, 2026-12-02): the gradient with
+/// respect to the input is wrong, often NaN, when the <em>output</em> channels are not a multiple of 16 and the
+/// kernel is larger than 1×1 — e.g. InceptionV1's <c>mixed4a_3x3</c> (96 → 204 channels), which every render at
+/// <c>mixed4a</c> or deeper backpropagates through. The forward values and the weight gradient are right. So when
+/// the input takes part in a gradient and <see cref="SelfTest"/> found the backward fault, the output channels are
+/// zero-padded too and the extra channels dropped from the result: the same values, and a gradient computed on the
+/// correct path.</para>
 /// </summary>
 public sealed class SafeConv2d : nn.Module<Tensor, Tensor>
 {
@@ -40,6 +47,10 @@ public sealed class SafeConv2d : nn.Module<Tensor, Tensor>
         Kernel = kernel;
     }
 
+    /// <summary>The weights [out, in, k, k] (<c>nn.Conv2d</c>'s <c>weight</c>).</summary>
+    public Parameter Weight => weight;
+    /// <summary>The bias [out], or null for a layer made without one.</summary>
+    public Parameter? Bias => bias;
     /// <summary>Input channels.</summary>
     public long InChannels { get; }
     /// <summary>Kernel size (square).</summary>
@@ -52,7 +63,19 @@ public sealed class SafeConv2d : nn.Module<Tensor, Tensor>
 
     /// <summary>Whether this shape takes the padded path: an affected shape on a CPU whose <see cref="SelfTest"/> found the fault.</summary>
     public static bool NeedsChannelPadding(long inChannels, long kernel, long padding, Tensor input) =>
-        IsAffectedShape(inChannels, kernel, padding, input) && SelfTest.Faulty;
+        IsAffectedShape(inChannels, kernel, padding, input) && SelfTest.ForwardFaulty;
+
+    /// <summary>
+    /// Whether a convolution belongs to the class the backward fault affects: float32 on CPU, output channels not a
+    /// multiple of 16, kernel above 1×1, and an input whose gradient will be computed (it requires grad, grad mode on).
+    /// </summary>
+    public static bool IsAffectedBackwardShape(long outChannels, long kernel, Tensor input) =>
+        input.device_type == DeviceType.CPU && input.dtype == ScalarType.Float32 && kernel > 1 && outChannels % 16 != 0 &&
+        input.requires_grad && is_grad_enabled();
+
+    /// <summary>Whether this convolution pads its output channels: an affected backward shape on a CPU whose <see cref="SelfTest"/> found the backward fault.</summary>
+    public static bool NeedsOutputChannelPadding(long outChannels, long kernel, Tensor input) =>
+        IsAffectedBackwardShape(outChannels, kernel, input) && SelfTest.BackwardFaulty;
 
     /// <summary>The one-time check of this CPU's float32 convolution (run on first use).</summary>
     public static ConvolutionSelfTest SelfTest => _selfTest.Value;
@@ -62,22 +85,35 @@ public sealed class SafeConv2d : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor x) => Conv2d(x, weight, bias, _stride, _padding);
 
     /// <summary>
-    /// A square-kernel convolution of <paramref name="x"/> with <paramref name="weight"/> [out, in, k, k], on the padded path when
-    /// this CPU needs it for this shape (<see cref="NeedsChannelPadding"/>), else libtorch's own.
+    /// A square-kernel convolution of <paramref name="x"/> with <paramref name="weight"/> [out, in, k, k], on a padded path
+    /// where this CPU needs it for this shape (<see cref="NeedsChannelPadding"/>, <see cref="NeedsOutputChannelPadding"/>),
+    /// else libtorch's own.
     /// </summary>
-    public static Tensor Conv2d(Tensor x, Tensor weight, Tensor? bias, long stride, long padding) =>
-        NeedsChannelPadding(weight.shape[1], weight.shape[2], padding, x)
-            ? PaddedConv2d(x, weight, bias, stride, padding)
+    public static Tensor Conv2d(Tensor x, Tensor weight, Tensor? bias, long stride, long padding)
+    {
+        bool padInput = NeedsChannelPadding(weight.shape[1], weight.shape[2], padding, x);
+        bool padOutput = NeedsOutputChannelPadding(weight.shape[0], weight.shape[2], x);
+        return padInput || padOutput
+            ? PaddedConv2d(x, weight, bias, stride, padding, padInput, padOutput)
             : nn.functional.conv2d(x, weight, bias, strides: [stride, stride], padding: [padding, padding]);
+    }
 
-    /// <summary>The convolution with input channels (and weights) zero-padded to a multiple of 16: the same result on a correct path.</summary>
-    public static Tensor PaddedConv2d(Tensor x, Tensor weight, Tensor? bias, long stride, long padding)
+    /// <summary>
+    /// The convolution with the input channels (<paramref name="inputChannels"/>: input and weights) and/or the output
+    /// channels (<paramref name="outputChannels"/>: weights and bias, the extra outputs dropped) zero-padded to a multiple
+    /// of 16: the same result, and the same input gradient, on a correct path.
+    /// </summary>
+    public static Tensor PaddedConv2d(Tensor x, Tensor weight, Tensor? bias, long stride, long padding, bool inputChannels = true, bool outputChannels = false)
     {
         using var scope = NewDisposeScope();
-        long inChannels = x.shape[1];
-        long extra = (16 - inChannels % 16) % 16;
-        var xp = nn.functional.pad(x, [0, 0, 0, 0, 0, extra]);
-        var wp = nn.functional.pad(weight, [0, 0, 0, 0, 0, extra]);
-        return nn.functional.conv2d(xp, wp, bias, strides: [stride, stride], padding: [padding, padding]).MoveToOuterDisposeScope();
+        long extraIn = inputChannels ? (16 - x.shape[1] % 16) % 16 : 0;
+        long outChannels = weight.shape[0];
+        long extraOut = outputChannels ? (16 - outChannels % 16) % 16 : 0;
+        var xp = extraIn > 0 ? nn.functional.pad(x, [0, 0, 0, 0, 0, extraIn]) : x;
+        var wp = extraIn > 0 || extraOut > 0 ? nn.functional.pad(weight, [0, 0, 0, 0, 0, extraIn, 0, extraOut]) : weight;
+        var bp = bias is not null && extraOut > 0 ? nn.functional.pad(bias, [0, extraOut]) : bias;
+        var y = nn.functional.conv2d(xp, wp, bp, strides: [stride, stride], padding: [padding, padding]);
+        if (extraOut > 0) y = y.narrow(1, 0, outChannels).contiguous();
+        return y.MoveToOuterDisposeScope();
     }
 }

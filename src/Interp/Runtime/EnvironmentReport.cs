@@ -12,6 +12,7 @@ public sealed record EnvironmentReport(
     int Threads,
     int Cores,
     string NativeLoading,
+    string Convolution,
     IReadOnlyList<string> Models)
 {
     /// <summary>Collects the report (loads TorchSharp if needed).</summary>
@@ -26,10 +27,11 @@ public sealed record EnvironmentReport(
             global::TorchSharp.torch.get_num_threads(),
             Environment.ProcessorCount,
             load.PatchedCopy is null ? "TorchSharp's own native libraries" : $"patched copy for libstdc++ without {string.Join(", ", load.WeakenedVersions)}",
+            "float32 " + Interp.Models.SafeConv2d.SelfTest.Summary,
             ModelZoo.Entries.Select(e => { var a = e.Availability(); return $"{e.Name}: {(a.IsPresent ? "present" : "absent — " + a.HowToGet)}"; }).ToList());
     }
 
     /// <summary>A multi-line plain-text form.</summary>
     public override string ToString() =>
-        $"OS: {OperatingSystem}\nCPU: {Cpu}\n.NET: {DotNet}\nTorchSharp: {TorchSharp}\nThreads: {Threads} of {Cores} cores\nNative loading: {NativeLoading}\nModels:\n  " + string.Join("\n  ", Models);
+        $"OS: {OperatingSystem}\nCPU: {Cpu}\n.NET: {DotNet}\nTorchSharp: {TorchSharp}\nThreads: {Threads} of {Cores} cores\nNative loading: {NativeLoading}\nConvolution: {Convolution}\nModels:\n  " + string.Join("\n  ", Models);
 }

@@ -45,10 +45,10 @@ public class ArtificialUnitTests
         using var model = TinyNets.Model(seed: 23);
         var net = (TinyNets.Chain)model.Module;
         using var images = rand([3, 3, 16, 16], generator: new Generator().manual_seed(24));
-        using var unit = new ArtificialUnit("relu1", net.conv2.weight![1], stride: 1);
+        using var unit = new ArtificialUnit("relu1", net.conv2.Weight[1], stride: 1);
         using var calibrated = unit.Calibrate(model, Unit.Parse("conv2:1"), images);
         Assert.Equal(1, calibrated.Gain, 5);
-        Assert.Equal(net.conv2.bias![1].item<float>(), calibrated.Bias, 5);
+        Assert.Equal(net.conv2.Bias![1].item<float>(), calibrated.Bias, 5);
         Assert.True(calibrated.Fit!.Positions == 3 * 16 * 16);
 
         using var before = model.Forward(images);

@@ -7,9 +7,11 @@ public class GradientCacheTests
     [Fact]
     public void Cached_gradients_match_autograd_on_the_network_written_out_by_hand()
     {
+        // float64, so that the hooks are checked to 1e-12 rather than to float32 rounding of two summation orders.
         using var model = TinyNets.Model(residual: true, seed: 3);
+        model.To(float64);
         var net = (TinyNets.Chain)model.Module;
-        using var x = rand([2, 3, 16, 16], generator: new Generator().manual_seed(4));
+        using var x = rand([2, 3, 16, 16], dtype: float64, generator: new Generator().manual_seed(4));
         static Tensor Metric(Tensor output) => output[0, 1, 5, 6] + 2 * output[1, 0, 8, 8];
 
         using var cache = model.RunWithGradients(x, ["relu1", "relu2"], Metric);
@@ -25,9 +27,9 @@ public class GradientCacheTests
             var expected = autograd.grad([metric], [h1, h2]);
             // relu1's gradient also flows through conv2 → relu2: add that path.
             var throughH2 = autograd.grad([(nn.functional.relu(net.conv2.call(h1)) * expected[1]).sum()], [h1])[0];
-            Assert.True(cache.Gradient("relu2").allclose(expected[1], rtol: 1e-5, atol: 1e-6));
-            Assert.True(cache.Gradient("relu1").allclose(expected[0] + throughH2, rtol: 1e-5, atol: 1e-6));
-            Assert.Equal(metric.item<float>(), (float)cache.Metric, 4);
+            Assert.True(cache.Gradient("relu2").allclose(expected[1], rtol: 1e-12, atol: 1e-12));
+            Assert.True(cache.Gradient("relu1").allclose(expected[0] + throughH2, rtol: 1e-12, atol: 1e-12));
+            Assert.Equal(metric.item<double>(), cache.Metric, 12);
             Assert.True(cache.Activations["relu1"].allclose(h1.detach()));
         }
         Assert.Equal(0, model.ActiveHookCount);

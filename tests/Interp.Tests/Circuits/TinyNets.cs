@@ -1,3 +1,4 @@
+using Interp.Models;
 using Interp.Hooks;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -10,18 +11,20 @@ static class TinyNets
     /// <summary>
     /// conv1 (3→2, 3×3) → relu1 → conv2 (2→3, 3×3) → relu2 → conv3 (3→2, 3×3), all with seeded random weights and biases,
     /// no padding; with <c>residual</c>, conv3's input is relu2's output plus conv1's output padded… (see forward).
+    /// The layers are <see cref="SafeConv2d"/>: on CPUs with libtorch's backward fault, the input gradient of a
+    /// 2-output-channel convolution is wrong (often NaN) when computed raw.
     /// </summary>
     public sealed class Chain : nn.Module<Tensor, Tensor>
     {
-        public readonly Conv2d conv1, conv2, conv3;
+        public readonly SafeConv2d conv1, conv2, conv3;
         readonly ReLU relu1 = nn.ReLU(), relu2 = nn.ReLU();
         readonly bool _residual;
 
         public Chain(bool residual, long seed) : base("chain")
         {
-            conv1 = nn.Conv2d(3, 2, 3, padding: 1);
-            conv2 = nn.Conv2d(2, 2, 3, padding: 1);
-            conv3 = nn.Conv2d(2, 2, 3, padding: 1);
+            conv1 = new SafeConv2d(3, 2, 3, padding: 1);
+            conv2 = new SafeConv2d(2, 2, 3, padding: 1);
+            conv3 = new SafeConv2d(2, 2, 3, padding: 1);
             _residual = residual;
             RegisterComponents();
             using var _ = no_grad();

@@ -95,6 +95,27 @@ public class InceptionV1ParityTests(ITestOutputHelper output)
         Assert.Contains("not an InceptionV1 state dict", e.Message);
     }
 
+    [SkippableFact]
+    public void The_input_gradient_through_mixed4a_matches_float64()
+    {
+        RequireFixture();
+        // mixed4a_3x3 (96 → 204 channels, 3×3) is in the class of convolutions whose input gradient libtorch 2.10
+        // computes wrongly on some CPUs (SafeConv2d); every render at mixed4a or deeper backpropagates through it.
+        using var model = Load();
+        using var model64 = Load().To(float64);
+        using var x = rand([2, 3, 224, 224], generator: new Generator().manual_seed(11));
+        static Tensor Metric(Tensor a) => a[.., 7].mean() + a[.., 300].mean();
+        using var cache = model.RunWithGradients(x, ["mixed4a"], Metric, metricLayer: "mixed4b");
+        using var reference = model64.RunWithGradients(x.to(float64), ["mixed4a"], Metric, metricLayer: "mixed4b");
+        foreach (var (name, ours, exact) in new[] { ("input", cache.InputGradient, reference.InputGradient), ("mixed4a", cache.Gradient("mixed4a"), reference.Gradient("mixed4a")) })
+        {
+            double scale = exact.abs().max().item<double>();
+            double err = (ours.to(float64) - exact).abs().max().item<double>();
+            output.WriteLine($"{name,-8} max|float32 − float64| = {err:E2}  max|float64| = {scale:G4}  ratio = {err / scale:E2}");
+            Assert.True(err <= 1e-5 * scale, $"the gradient at {name} is off by {err:E3} (max {scale:G4}); {SafeConv2d.SelfTest}");
+        }
+    }
+
     void AssertClose(string layer, Tensor expected, Tensor actual)
     {
 

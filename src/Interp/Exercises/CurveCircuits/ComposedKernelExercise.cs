@@ -1,3 +1,4 @@
+using Interp.Models;
 using Interp.Circuits;
 using Interp.Exercises.FeatureVis;
 using Interp.Hooks;
@@ -41,23 +42,27 @@ public static class ComposedKernelExercise
         return new CheckResult(Title, true, "Your composed kernels equal the expanded weights found by a backward pass, for two output channels.");
     }
 
-    /// <summary>input (identity, 3 channels) → first (3→4, 3×3) → second (4→3, 3×3), random weights, no biases, no nonlinearity.</summary>
+    /// <summary>
+    /// input (identity, 3 channels) → first (3→4, 3×3) → second (4→3, 3×3), random weights, no biases, no nonlinearity.
+    /// <see cref="SafeConv2d"/>: the check's backward pass runs through output-channel counts (4, 3) whose input gradient
+    /// some CPUs compute wrongly.
+    /// </summary>
     sealed class TwoConvolutions : nn.Module<Tensor, Tensor>
     {
         readonly Identity input = nn.Identity();
-        readonly Conv2d first = nn.Conv2d(3, 4, 3, padding: 1, bias: false), second = nn.Conv2d(4, 3, 3, padding: 1, bias: false);
+        readonly SafeConv2d first = new(3, 4, 3, padding: 1, hasBias: false), second = new(4, 3, 3, padding: 1, hasBias: false);
 
         public TwoConvolutions(long seed) : base("two-convolutions")
         {
             RegisterComponents();
             using var _ = no_grad();
             var gen = new Generator().manual_seed(seed);
-            first.weight!.copy_(randn(first.weight.shape, generator: gen));
-            second.weight!.copy_(randn(second.weight.shape, generator: gen));
+            first.Weight.copy_(randn(first.Weight.shape, generator: gen));
+            second.Weight.copy_(randn(second.Weight.shape, generator: gen));
         }
 
-        public Tensor First => first.weight!;
-        public Tensor Second => second.weight!;
+        public Tensor First => first.Weight;
+        public Tensor Second => second.Weight;
 
         public override Tensor forward(Tensor x) => second.call(first.call(input.call(x)));
     }
