@@ -9,7 +9,7 @@ using static TorchSharp.torch;
 namespace Interp.Bench;
 
 /// <summary>One benchmark line. Timings compare only within one run on one CPU, which every line names.</summary>
-public sealed record BenchResult(string Cpu, bool NativeBf16, string Model, string Objective, string InputResize, int Size, int Batch, int Threads, string Dtype,
+public sealed record BenchResult(string Cpu, bool NativeBf16, bool MallocTuned, string Model, string Objective, string InputResize, int Size, int Batch, int Threads, string Dtype,
     double StepMs, double StepsPerS, int FwdBwdInput, double FwdBwdMs, double StepOverFwdBwd, double? FullForwardStepMs, double? FullOverEarlyStop,
     double PeakMb, double ObjectiveAfterSteps);
 
@@ -50,7 +50,7 @@ public static class BenchConfig
         }
         double fwdBwd = Median(times);
         var cpu = CpuInfo.Current;
-        return new BenchResult(cpu.Model, cpu.NativeBFloat16, "resnet18", objective.Description, resize.ToString(), 128, batch, threads, dtype,
+        return new BenchResult(cpu.Model, cpu.NativeBFloat16, NativeAllocator.Current.Tuned, "resnet18", objective.Description, resize.ToString(), 128, batch, threads, dtype,
             Math.Round(step, 2), Math.Round(1000 / step, 3), fwdSize, Math.Round(fwdBwd, 2), Math.Round(step / fwdBwd, 3),
             full is { } f ? Math.Round(f, 2) : null, full is { } g ? Math.Round(g / step, 3) : null, Math.Round(PeakMb(), 1), Math.Round(history, 4));
     }
@@ -275,6 +275,56 @@ public static class BenchConfig
             growth_mb_after_first_tenth = Math.Round(samples[^1].RssMb - first.RssMb, 1),
             peak_mb = Math.Round(PeakMb(), 1),
         };
+    }
+
+    /// <summary>
+    /// Forward + backward to <paramref name="layer"/> at <paramref name="batch"/> over the input sizes Lucid's transforms give
+    /// (128–152 px, changing every three passes as random scales do), in NCHW and channels-last: median and 90th percentile
+    /// per pass, and the process's kernel time and minor page faults, with the allocator settings in force
+    /// (<see cref="NativeAllocator"/>). Sizes go up, then down, so that drift over the run hits both directions.
+    /// </summary>
+    public static object Sizes(string layer, int batch, int threads, int rounds)
+    {
+        set_num_threads(threads);
+        using var model = ModelZoo.Load("resnet18");
+        using var frozen = model.FreezeWeights();
+        int[] sides = [128, 132, 136, 140, 144, 148, 152];
+        var times = new Dictionary<bool, List<double>> { [false] = [], [true] = [] };
+        var process = Process.GetCurrentProcess();
+        var kernelBefore = process.PrivilegedProcessorTime;
+        long faultsBefore = MinorFaults();
+        var wall = Stopwatch.StartNew();
+        for (int round = 0; round < rounds; round++)
+            foreach (var channelsLast in new[] { false, true })
+                foreach (var side in round % 2 == 0 ? sides : sides.Reverse())
+                    for (int i = 0; i < 3; i++)
+                    {
+                        using var scope = NewDisposeScope();
+                        var x = rand([batch, 3, side, side]);
+                        if (channelsLast) x = x.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2);
+                        x.requires_grad_();
+                        var sw = Stopwatch.StartNew();
+                        using var cache = model.RunWithCache(x, [layer], detach: false, stopEarly: true);
+                        cache[layer][.., 42].mean().backward();
+                        if (i > 0) times[channelsLast].Add(sw.Elapsed.TotalMilliseconds);
+                    }
+        process.Refresh();
+        double Percentile(List<double> v, double q) { var s = v.Order().ToList(); return Math.Round(s[(int)Math.Min(s.Count - 1, Math.Floor(q * s.Count))], 1); }
+        return new
+        {
+            cpu = CpuInfo.Current.Model, malloc = NativeAllocator.Current.Description, layer, batch, threads, passes = times[false].Count + times[true].Count,
+            nchw_median_ms = Percentile(times[false], 0.5), nchw_p90_ms = Percentile(times[false], 0.9),
+            channels_last_median_ms = Percentile(times[true], 0.5), channels_last_p90_ms = Percentile(times[true], 0.9),
+            wall_s = Math.Round(wall.Elapsed.TotalSeconds, 1), kernel_s = Math.Round((process.PrivilegedProcessorTime - kernelBefore).TotalSeconds, 1),
+            minor_faults = MinorFaults() - faultsBefore,
+        };
+    }
+
+    /// <summary>Minor page faults of this process so far (field 10 of <c>/proc/self/stat</c>).</summary>
+    static long MinorFaults()
+    {
+        var stat = File.ReadAllText("/proc/self/stat");
+        return long.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[7], System.Globalization.CultureInfo.InvariantCulture);
     }
 
     static double Median(List<double> v) { v.Sort(); return v.Count % 2 == 1 ? v[v.Count / 2] : (v[v.Count / 2 - 1] + v[v.Count / 2]) / 2; }

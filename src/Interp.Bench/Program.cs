@@ -10,14 +10,19 @@ using Interp.FeatureVisualization.Rendering;
 // prints resident memory over a long render.
 const string Usage = """
     Usage:
-      dotnet run -c Release --project src/Interp.Bench -- bench [--steps N] [--quick] [--compare] [--resize None|BeforeTransforms|AfterTransformsLucent]
+      dotnet run -c Release --project src/Interp.Bench -- bench [--steps N] [--quick] [--compare] [--resize None|BeforeTransforms|AfterTransformsLucent] [--malloc tuned|default|both]
       dotnet run -c Release --project src/Interp.Bench -- bench-one --layer layer2|layer3|layer4 --batch B --threads T --dtype float32|bfloat16 [--steps N] [--compare] [--resize …]
       dotnet run -c Release --project src/Interp.Bench -- soak [--steps 10000] [--batch 1] [--threads 2]
       dotnet run -c Release --project src/Interp.Bench -- clip [--threads 2] [--steps 5] [--dtype float32|bfloat16|both]
       dotnet run -c Release --project src/Interp.Bench -- scan [--layer layer3] [--images 128] [--batch 32] [--threads 2]
       dotnet run -c Release --project src/Interp.Bench -- curves [--layer layer3] [--threads 2]   (the curve search on ResNet-18: counts, not timings)
+      dotnet run -c Release --project src/Interp.Bench -- sizes [--layer layer3] [--batch 8] [--threads 1] [--rounds 4] [--malloc tuned|default|both]
       dotnet run -c Release --project src/Interp.Bench -- profile [--layer layer3] [--batch 8] [--threads 2] [--steps 12] [--resize …] [--channels-last]
     --compare also times each configuration with the whole model run every step (no early stop), in the same process.
+    sizes: forward + backward to the layer over the input sizes Lucid's transforms give (128–152 px), NCHW and channels-last,
+    with the process's kernel time and page faults.
+    --malloc both runs each configuration twice, glibc's allocator defaults (INTERP_MALLOC=default) then the library's
+    tuning (NativeAllocator), one after the other, so the two are compared in one run; default: tuned.
     """;
 if (args.Length == 0) { Console.Error.WriteLine(Usage); return 2; }
 int Arg(string name, int fallback) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
@@ -37,22 +42,27 @@ switch (args[0])
     case "bench":
         var configs = from layer in new[] { "layer2", "layer3" } from batch in new[] { 1, 8 } from threads in new[] { 1, 2 } from dtype in new[] { "float32", "bfloat16" } select (layer, batch, threads, dtype);
         if (args.Contains("--quick")) configs = configs.Where(c => c.batch == 1 && c.threads == 2);
-        var self = Environment.ProcessPath!;
-        var dll = typeof(BenchConfig).Assembly.Location;
         foreach (var (layer, batch, threads, dtype) in configs)
+        foreach (var malloc in Mallocs())
         {
-            var psi = new ProcessStartInfo(self, self.EndsWith("dotnet", StringComparison.Ordinal) ? [dll, "bench-one"] : ["bench-one"])
-            { RedirectStandardOutput = true };
-            foreach (var a in new[] { "--layer", layer, "--batch", batch.ToString(CultureInfo.InvariantCulture), "--threads", threads.ToString(CultureInfo.InvariantCulture), "--dtype", dtype,
-                         "--steps", steps.ToString(CultureInfo.InvariantCulture), "--resize", resize.ToString() })
-                psi.ArgumentList.Add(a);
-            if (compare) psi.ArgumentList.Add("--compare");
-            using var p = Process.Start(psi)!;
-            var line = p.StandardOutput.ReadToEnd().Trim().Split('\n').Last();
-            p.WaitForExit();
-            if (p.ExitCode != 0) { Console.Error.WriteLine($"configuration {layer}, batch {batch}, threads {threads}, {dtype} failed (exit {p.ExitCode})"); return 1; }
+            var childArgs = new List<string> { "bench-one", "--layer", layer, "--batch", batch.ToString(CultureInfo.InvariantCulture), "--threads", threads.ToString(CultureInfo.InvariantCulture),
+                "--dtype", dtype, "--steps", steps.ToString(CultureInfo.InvariantCulture), "--resize", resize.ToString() };
+            if (compare) childArgs.Add("--compare");
+            if (Child(childArgs, malloc) is not { } line) { Console.Error.WriteLine($"configuration {layer}, batch {batch}, threads {threads}, {dtype}, malloc {malloc} failed"); return 1; }
             Console.WriteLine(line);
         }
+        return 0;
+    case "sizes":
+        foreach (var malloc in Mallocs())
+        {
+            if (Child(["sizes-one", "--layer", Str("--layer", "layer3"), "--batch", Arg("--batch", 8).ToString(CultureInfo.InvariantCulture),
+                    "--threads", Arg("--threads", 1).ToString(CultureInfo.InvariantCulture), "--rounds", Arg("--rounds", 4).ToString(CultureInfo.InvariantCulture)], malloc) is not { } line)
+            { Console.Error.WriteLine($"sizes, malloc {malloc} failed"); return 1; }
+            Console.WriteLine(line);
+        }
+        return 0;
+    case "sizes-one":
+        Console.WriteLine(JsonSerializer.Serialize(BenchConfig.Sizes(Str("--layer", "layer3"), Arg("--batch", 8), Arg("--threads", 1), Arg("--rounds", 4)), json));
         return 0;
     case "bench-one":
         var result = BenchConfig.Run(Str("--layer", "layer3"), Arg("--batch", 1), Arg("--threads", 1), Str("--dtype", "float32"), steps, resize, compare);
@@ -78,4 +88,28 @@ switch (args[0])
     default:
         Console.Error.WriteLine(Usage);
         return 2;
+}
+
+// The allocator settings --malloc asks for, each run in its own child process.
+string[] Mallocs() => Str("--malloc", "tuned") switch
+{
+    "tuned" => ["tuned"],
+    "default" => ["default"],
+    "both" => ["default", "tuned"],
+    var m => throw new ArgumentException($"Unknown --malloc '{m}'; valid: tuned, default, both."),
+};
+
+// Runs this program with childArgs in a new process (INTERP_MALLOC=default for "default") and returns its last line, or null if it failed.
+string? Child(IEnumerable<string> childArgs, string malloc)
+{
+    var self = Environment.ProcessPath!;
+    var psi = new ProcessStartInfo(self) { RedirectStandardOutput = true };
+    if (self.EndsWith("dotnet", StringComparison.Ordinal)) psi.ArgumentList.Add(typeof(BenchConfig).Assembly.Location);
+    foreach (var a in childArgs) psi.ArgumentList.Add(a);
+    if (malloc == "default") psi.Environment[Interp.Runtime.NativeAllocator.Variable] = "default";
+    else psi.Environment.Remove(Interp.Runtime.NativeAllocator.Variable);
+    using var p = Process.Start(psi)!;
+    var line = p.StandardOutput.ReadToEnd().Trim().Split('\n').Last();
+    p.WaitForExit();
+    return p.ExitCode == 0 ? line : null;
 }

@@ -68,7 +68,7 @@ public static class NotebookFormatters
     static string EnvironmentHtml(Interp.Runtime.EnvironmentReport r) =>
         new Table(["", ""], [
             ["Operating system", r.OperatingSystem], ["CPU", r.Cpu], [".NET", r.DotNet], ["TorchSharp", r.TorchSharp],
-            ["Threads", $"{r.Threads} of {r.Cores} cores"], ["Native loading", r.NativeLoading], ["Convolution", r.Convolution],
+            ["Threads", $"{r.Threads} of {r.Cores} cores"], ["Native loading", r.NativeLoading], ["Convolution", r.Convolution], ["Allocator", r.Allocator],
             ["Models", string.Join("; ", r.Models)],
         ], "Environment").ToHtml();
 

@@ -13,6 +13,7 @@ public sealed record EnvironmentReport(
     int Cores,
     string NativeLoading,
     string Convolution,
+    string Allocator,
     IReadOnlyList<string> Models)
 {
     /// <summary>Collects the report (loads TorchSharp if needed).</summary>
@@ -28,10 +29,11 @@ public sealed record EnvironmentReport(
             Environment.ProcessorCount,
             load.PatchedCopy is null ? "TorchSharp's own native libraries" : $"patched copy for libstdc++ without {string.Join(", ", load.WeakenedVersions)}",
             "float32 " + Interp.Models.SafeConv2d.SelfTest.Summary,
+            NativeAllocator.Current.Description,
             ModelZoo.Entries.Select(e => { var a = e.Availability(); return $"{e.Name}: {(a.IsPresent ? "present" : "absent — " + a.HowToGet)}"; }).ToList());
     }
 
     /// <summary>A multi-line plain-text form.</summary>
     public override string ToString() =>
-        $"OS: {OperatingSystem}\nCPU: {Cpu}\n.NET: {DotNet}\nTorchSharp: {TorchSharp}\nThreads: {Threads} of {Cores} cores\nNative loading: {NativeLoading}\nConvolution: {Convolution}\nModels:\n  " + string.Join("\n  ", Models);
+        $"OS: {OperatingSystem}\nCPU: {Cpu}\n.NET: {DotNet}\nTorchSharp: {TorchSharp}\nThreads: {Threads} of {Cores} cores\nNative loading: {NativeLoading}\nConvolution: {Convolution}\nAllocator: {Allocator}\nModels:\n  " + string.Join("\n  ", Models);
 }

@@ -40,14 +40,16 @@ public static class TorchRuntime
     }
 
     /// <summary>
-    /// Ensures TorchSharp can load its native library. Idempotent and thread-safe; call it before the
-    /// first TorchSharp call (every entry point of this library does).
+    /// Ensures TorchSharp can load its native library, and tunes the C allocator for tensors first
+    /// (<see cref="NativeAllocator"/>). Idempotent and thread-safe; call it before the first TorchSharp call
+    /// (every entry point of this library does).
     /// </summary>
     public static TorchLoadReport EnsureLoaded()
     {
         lock (Gate)
         {
             if (_report is not null) return _report;
+            NativeAllocator.Configure();
             _report = Load();
             if (_report.PatchedCopy is not null) Console.WriteLine(_report.Message);
             return _report;
