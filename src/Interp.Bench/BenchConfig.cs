@@ -281,7 +281,8 @@ public static class BenchConfig
     /// Forward + backward to <paramref name="layer"/> at <paramref name="batch"/> over the input sizes Lucid's transforms give
     /// (128–152 px, changing every three passes as random scales do), in NCHW and channels-last: median and 90th percentile
     /// per pass, and the process's kernel time and minor page faults, with the allocator settings in force
-    /// (<see cref="NativeAllocator"/>). Sizes go up, then down, so that drift over the run hits both directions.
+    /// (<see cref="NativeAllocator"/>). Sizes go up, then down, so that drift over the run hits both directions. Then, for
+    /// each layout, the worst relative (L2) error of the input gradient against a float64 copy of the model over the sizes.
     /// </summary>
     public static object Sizes(string layer, int batch, int threads, int rounds)
     {
@@ -309,14 +310,42 @@ public static class BenchConfig
                         if (i > 0) times[channelsLast].Add(sw.Elapsed.TotalMilliseconds);
                     }
         process.Refresh();
+        var kernel = process.PrivilegedProcessorTime - kernelBefore;
+        long faults = MinorFaults() - faultsBefore;
+        // Correctness of both layouts: the input gradient at every size against a float64 copy of the model.
+        var worst = new Dictionary<bool, (double Error, int Side)> { [false] = (0, 0), [true] = (0, 0) };
+        using (var model64 = ModelZoo.Load("resnet18").To(ScalarType.Float64))
+        using (var frozen64 = model64.FreezeWeights())
+            foreach (var side in sides)
+            {
+                using var scope = NewDisposeScope();
+                var x = rand([batch, 3, side, side], generator: new Generator().manual_seed(side));
+                Tensor InputGradient(Interp.Hooks.HookedModel m, Tensor input, bool channelsLast)
+                {
+                    if (channelsLast) input = input.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2);
+                    input = input.detach().requires_grad_();
+                    using var cache = m.RunWithCache(input, [layer], detach: false, stopEarly: true);
+                    cache[layer][.., 42].to(float64).mean().backward();
+                    return input.grad!.to(float64);
+                }
+                var reference = InputGradient(model64, x.to(float64), false);
+                foreach (var channelsLast in new[] { false, true })
+                {
+                    // The L2 norm of the error relative to the gradient's: a ReLU or max-pool choice that float32 rounding flips
+                    // moves a few elements a lot (and the largest-element error with them), a faulty convolution moves many.
+                    double err = ((InputGradient(model, x, channelsLast) - reference).norm() / reference.norm()).item<double>();
+                    if (!(err <= worst[channelsLast].Error)) worst[channelsLast] = (err, side);
+                }
+            }
         double Percentile(List<double> v, double q) { var s = v.Order().ToList(); return Math.Round(s[(int)Math.Min(s.Count - 1, Math.Floor(q * s.Count))], 1); }
         return new
         {
             cpu = CpuInfo.Current.Model, malloc = NativeAllocator.Current.Description, layer, batch, threads, passes = times[false].Count + times[true].Count,
             nchw_median_ms = Percentile(times[false], 0.5), nchw_p90_ms = Percentile(times[false], 0.9),
             channels_last_median_ms = Percentile(times[true], 0.5), channels_last_p90_ms = Percentile(times[true], 0.9),
-            wall_s = Math.Round(wall.Elapsed.TotalSeconds, 1), kernel_s = Math.Round((process.PrivilegedProcessorTime - kernelBefore).TotalSeconds, 1),
-            minor_faults = MinorFaults() - faultsBefore,
+            wall_s = Math.Round(wall.Elapsed.TotalSeconds, 1), kernel_s = Math.Round(kernel.TotalSeconds, 1), minor_faults = faults,
+            nchw_worst_input_gradient_l2_error = $"{worst[false].Error:E1} at {worst[false].Side} px",
+            channels_last_worst_input_gradient_l2_error = $"{worst[true].Error:E1} at {worst[true].Side} px",
         };
     }
 
