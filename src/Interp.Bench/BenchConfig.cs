@@ -50,7 +50,7 @@ public static class BenchConfig
         }
         double fwdBwd = Median(times);
         var cpu = CpuInfo.Current;
-        return new BenchResult(cpu.Model, cpu.NativeBFloat16, NativeAllocator.Current.Tuned, "resnet18", objective.Description, resize.ToString(), 128, batch, threads, dtype,
+        return new BenchResult(cpu.Identity, cpu.NativeBFloat16, NativeAllocator.Current.Tuned, "resnet18", objective.Description, resize.ToString(), 128, batch, threads, dtype,
             Math.Round(step, 2), Math.Round(1000 / step, 3), fwdSize, Math.Round(fwdBwd, 2), Math.Round(step / fwdBwd, 3),
             full is { } f ? Math.Round(f, 2) : null, full is { } g ? Math.Round(g / step, 3) : null, Math.Round(PeakMb(), 1), Math.Round(history, 4));
     }
@@ -135,7 +135,7 @@ public static class BenchConfig
         }
         return new
         {
-            cpu = CpuInfo.Current.Model, layer, batch, threads, input_resize = resize.ToString(), channels_last = channelsLast, phases_ms = medians, image_path_fwd_bwd_ms = pieces,
+            cpu = CpuInfo.Current.Identity, layer, batch, threads, input_resize = resize.ToString(), channels_last = channelsLast, phases_ms = medians, image_path_fwd_bwd_ms = pieces,
             step_ms = Math.Round(medians.Values.Sum(), 2), bare_fwd_bwd_ms = Math.Round(Median(bare), 2),
         };
     }
@@ -185,7 +185,7 @@ public static class BenchConfig
                     if (i >= 2) times.Add(sw.Elapsed.TotalMilliseconds);
                 }
             double ms = Median(times);
-            yield return new { cpu = CpuInfo.Current.Model, native_bf16 = CpuInfo.Current.NativeBFloat16, model = name, dtype, batch, threads,
+            yield return new { cpu = CpuInfo.Current.Identity, native_bf16 = CpuInfo.Current.NativeBFloat16, model = name, dtype, batch, threads,
                 ms_per_batch = Math.Round(ms, 2), images_per_s = Math.Round(1000 * batch / ms, 2) };
         }
     }
@@ -205,7 +205,7 @@ public static class BenchConfig
         var failures = found.SelectMany(c => c.Failures(criteria)).GroupBy(f => f).ToDictionary(g => g.Key, g => g.Count());
         return new
         {
-            cpu = CpuInfo.Current.Model, layer, channels = found.Count, seconds = Math.Round(sw.Elapsed.TotalSeconds, 1), criteria,
+            cpu = CpuInfo.Current.Identity, layer, channels = found.Count, seconds = Math.Round(sw.Elapsed.TotalSeconds, 1), criteria,
             passing = found.Where(c => c.Passes(criteria)).Select(c => new { c.Channel, orientation = c.BestCurveStimulus.Orientation, curvature = c.BestCurveStimulus.Curvature,
                 curve = Math.Round(c.BestCurve, 3), line = Math.Round(c.BestLine, 3), opposite = Math.Round(c.Opposite, 3), ring = Math.Round(c.Ring, 3), natural = Math.Round(c.Natural, 3) }).ToList(),
             failing_each_criterion = failures,
@@ -242,7 +242,7 @@ public static class BenchConfig
             bareS = Math.Min(bareS, sw.Elapsed.TotalSeconds);
         }
         foreach (var t in data) t.Dispose();
-        return new { cpu = CpuInfo.Current.Model, layer, images, batch, threads, scan_images_per_s = Math.Round(images / scanS, 2),
+        return new { cpu = CpuInfo.Current.Identity, layer, images, batch, threads, scan_images_per_s = Math.Round(images / scanS, 2),
             bare_forward_images_per_s = Math.Round(images / bareS, 2), scan_over_bare = Math.Round(bareS / scanS, 3) };
     }
 
@@ -270,7 +270,7 @@ public static class BenchConfig
         var first = samples.First(s => s.Step >= every);
         return new
         {
-            cpu = CpuInfo.Current.Model, steps, batch, threads,
+            cpu = CpuInfo.Current.Identity, steps, batch, threads,
             rss_mb = samples.Select(s => new { step = s.Step, mb = Math.Round(s.RssMb, 1) }).ToList(),
             growth_mb_after_first_tenth = Math.Round(samples[^1].RssMb - first.RssMb, 1),
             peak_mb = Math.Round(PeakMb(), 1),
@@ -340,7 +340,7 @@ public static class BenchConfig
         double Percentile(List<double> v, double q) { var s = v.Order().ToList(); return Math.Round(s[(int)Math.Min(s.Count - 1, Math.Floor(q * s.Count))], 1); }
         return new
         {
-            cpu = CpuInfo.Current.Model, malloc = NativeAllocator.Current.Description, layer, batch, threads, passes = times[false].Count + times[true].Count,
+            cpu = CpuInfo.Current.Identity, malloc = NativeAllocator.Current.Description, layer, batch, threads, passes = times[false].Count + times[true].Count,
             nchw_median_ms = Percentile(times[false], 0.5), nchw_p90_ms = Percentile(times[false], 0.9),
             channels_last_median_ms = Percentile(times[true], 0.5), channels_last_p90_ms = Percentile(times[true], 0.9),
             wall_s = Math.Round(wall.Elapsed.TotalSeconds, 1), kernel_s = Math.Round(kernel.TotalSeconds, 1), minor_faults = faults,

@@ -85,7 +85,7 @@ public sealed record ConvolutionSelfTest(string Cpu, IReadOnlyList<string> Shape
             double err = (g.to(float64) - reference).abs().max().item<double>() / reference.abs().max().item<double>();
             if (!(err <= 1e-5)) wrongBackward.Add($"{name} (relative error {err:E1})");
         }
-        return new ConvolutionSelfTest(CpuInfo.Current.Model, shapes, wrong, backwardShapes, wrongBackward);
+        return new ConvolutionSelfTest(CpuInfo.Current.Identity, shapes, wrong, backwardShapes, wrongBackward);
     }
 
     /// <summary>One line for reports: what was wrong and what <see cref="SafeConv2d"/> does about it.</summary>

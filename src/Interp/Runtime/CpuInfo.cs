@@ -8,7 +8,7 @@ namespace Interp.Runtime;
 /// What the CPU this process runs on can do, for choosing a number format and for labelling every
 /// timing with the machine it came from. Performance is a property of a CPU, not of the project.
 /// </summary>
-/// <param name="Model">The CPU's model name, e.g. <c>AMD EPYC 9R14 96-Core Processor</c>.</param>
+/// <param name="Model">The CPU's model name, e.g. <c>AMD EPYC 9R14 96-Core Processor</c> (see <see cref="Identity"/> for timings).</param>
 /// <param name="Flags">The instruction-set flags the kernel reports (x86 <c>flags</c>, Arm <c>Features</c>); empty where unknown.</param>
 /// <param name="NativeBFloat16">Whether bfloat16 arithmetic runs natively (x86 <c>avx512_bf16</c> or <c>amx_bf16</c>, Arm <c>bf16</c>), or, where no flags are readable, whether a measured bfloat16 matmul is at least as fast as float32.</param>
 /// <param name="Source">How <paramref name="NativeBFloat16"/> was decided: <c>cpu flags</c> or <c>measured</c>.</param>
@@ -21,6 +21,15 @@ public sealed record CpuInfo(string Model, IReadOnlySet<string> Flags, bool Nati
 
     /// <summary>Whether the CPU has AVX-512 (foundation).</summary>
     public bool Avx512 => Flags.Contains("avx512f");
+
+    /// <summary>The x86 <c>cpu family</c> and <c>model</c> numbers (e.g. 26 and 2 for a Zen 5 EPYC), or null where not reported.</summary>
+    public (int Family, int Model)? FamilyAndModel { get; init; }
+
+    /// <summary>
+    /// The model name with the x86 family and model numbers, e.g. <c>AMD EPYC (family 26, model 2)</c>: virtual machines
+    /// often report only "AMD EPYC", the same for Zen 3, 4 and 5, so timings are labelled with this.
+    /// </summary>
+    public string Identity => FamilyAndModel is { } fm ? $"{Model} (family {fm.Family}, model {fm.Model})" : Model;
 
     /// <summary>One line for reports and benchmark rows, e.g. <c>AMD EPYC 9R14 (AVX-512, native bfloat16)</c>.</summary>
     public string Summary =>
@@ -44,6 +53,7 @@ public sealed record CpuInfo(string Model, IReadOnlySet<string> Flags, bool Nati
     {
         string? model = null;
         string? flags = null;
+        int? family = null, modelNumber = null;
         foreach (var line in text.Split('\n'))
         {
             int colon = line.IndexOf(':');
@@ -52,10 +62,15 @@ public sealed record CpuInfo(string Model, IReadOnlySet<string> Flags, bool Nati
             var value = line[(colon + 1)..].Trim();
             if (model is null && (key == "model name" || key == "Model" || key == "cpu model")) model = value;
             if (flags is null && (key == "flags" || key == "Features")) flags = value;
+            if (family is null && key == "cpu family" && int.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, out var f)) family = f;
+            if (modelNumber is null && key == "model" && int.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, out var m)) modelNumber = m;
         }
         var set = new HashSet<string>((flags ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries), StringComparer.Ordinal);
         bool native = set.Contains("avx512_bf16") || set.Contains("amx_bf16") || set.Contains("bf16");
-        return new CpuInfo(model ?? "unknown CPU", set, native, "cpu flags");
+        return new CpuInfo(model ?? "unknown CPU", set, native, "cpu flags")
+        {
+            FamilyAndModel = family is { } fam && modelNumber is { } num ? (fam, num) : null,
+        };
     }
 
     static CpuInfo Detect()

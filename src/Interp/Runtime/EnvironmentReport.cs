@@ -22,7 +22,7 @@ public sealed record EnvironmentReport(
         var load = TorchRuntime.EnsureLoaded();
         return new(
             RuntimeInformation.OSDescription,
-            CpuInfo.Current.Summary,
+            $"{CpuInfo.Current.Identity}: {CpuInfo.Current.Summary}",
             RuntimeInformation.FrameworkDescription,
             typeof(global::TorchSharp.torch).Assembly.GetName().Version?.ToString() ?? "?",
             global::TorchSharp.torch.get_num_threads(),

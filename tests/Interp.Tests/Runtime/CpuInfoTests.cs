@@ -29,13 +29,30 @@ public class CpuInfoTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Virtual_machines_that_all_say_AMD_EPYC_are_told_apart_by_family_and_model()
+    {
+        const string zen5 = "processor\t: 0\nvendor_id\t: AuthenticAMD\ncpu family\t: 26\nmodel\t\t: 2\nmodel name\t: AMD EPYC\nflags\t\t: fpu avx2 avx512f avx512_bf16\n";
+        const string zen3 = "processor\t: 0\nvendor_id\t: AuthenticAMD\ncpu family\t: 25\nmodel\t\t: 1\nmodel name\t: AMD EPYC\nflags\t\t: fpu avx2\n";
+        var a = CpuInfo.FromProcCpuinfo(zen5);
+        var b = CpuInfo.FromProcCpuinfo(zen3);
+        Assert.Equal(a.Model, b.Model);
+        Assert.Equal("AMD EPYC (family 26, model 2)", a.Identity);
+        Assert.Equal("AMD EPYC (family 25, model 1)", b.Identity);
+        // "model name" must not be read as "model", and a CPU without the numbers (Arm) keeps its plain name.
+        Assert.Equal((26, 2), a.FamilyAndModel);
+        Assert.Null(CpuInfo.FromProcCpuinfo(Graviton).FamilyAndModel);
+        Assert.Equal(CpuInfo.FromProcCpuinfo(Graviton).Model, CpuInfo.FromProcCpuinfo(Graviton).Identity);
+        Assert.Contains(CpuInfo.Current.Identity, Interp.Runtime.EnvironmentReport.Collect().Cpu);
+    }
+
+    [Fact]
     public void Auto_precision_follows_this_cpu_and_says_why()
     {
         var cpu = CpuInfo.Current;
         output.WriteLine(cpu.Summary);
         output.WriteLine(PrecisionChoice.ExplainAuto());
         Assert.Equal(cpu.NativeBFloat16 ? TorchSharp.torch.ScalarType.BFloat16 : TorchSharp.torch.ScalarType.Float32, PrecisionChoice.Resolve(Precision.Auto));
-        Assert.Contains(cpu.Model, PrecisionChoice.ExplainAuto());
+        Assert.Contains(cpu.Identity, PrecisionChoice.ExplainAuto());
         Assert.NotEqual("unknown CPU", cpu.Model);
     }
 }

@@ -31,6 +31,6 @@ public static class PrecisionChoice
 
     /// <summary>A sentence saying what Auto chooses here and why.</summary>
     public static string ExplainAuto() =>
-        $"CPU: {CpuInfo.Current.Model}. Native bfloat16: {(CpuInfo.Current.NativeBFloat16 ? "yes" : "no")} ({CpuInfo.Current.Source}). " +
+        $"CPU: {CpuInfo.Current.Identity}. Native bfloat16: {(CpuInfo.Current.NativeBFloat16 ? "yes" : "no")} ({CpuInfo.Current.Source}). " +
         $"Precision.Auto chooses {(Resolve(Precision.Auto) == ScalarType.BFloat16 ? "bfloat16" : "float32")}.";
 }

@@ -98,7 +98,7 @@ public static class Renderer
         }
         var provenance = new RenderProvenance(objective.Description, objective.ToJson(), param.Description, transforms.Description, options.Seed,
             options.Steps, options.LearningRate, options.RedirectReluSteps, model.Name, dtype == ScalarType.BFloat16 ? nameof(Precision.BFloat16) : nameof(Precision.Float32),
-            get_num_threads(), CpuInfo.Current.Model,
+            get_num_threads(), CpuInfo.Current.Identity,
             typeof(Renderer).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown");
         return new RenderResult(snapshots, history, provenance);
     }
