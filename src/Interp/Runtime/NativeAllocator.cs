@@ -10,11 +10,11 @@ public sealed record NativeAllocatorSettings(bool Tuned, string Description);
 /// <summary>
 /// Keeps tensor-sized blocks in glibc's heap instead of mapping and unmapping them on every allocation.
 /// <para>libtorch allocates each tensor with <c>posix_memalign</c>. With glibc's defaults a block above the (dynamic)
-/// mmap threshold is mapped fresh and unmapped when freed, so every render step page-faults and zeroes its
-/// activations again, and the heap above the trim threshold is returned to the kernel only to be asked for again.
-/// On an AMD Zen 5 host (2026-12-02), a ResNet-18 forward + backward to <c>layer3</c> at batch 8 took 156–673 ms per
-/// pass with the defaults, varying from one pass to the next, against 145–264 ms with these settings, and its
-/// process spent 10 s of 64 in the kernel against 1.3 s of 32.</para>
+/// mmap threshold is mapped fresh and unmapped when freed, and the heap above the trim threshold is returned to the
+/// kernel, so when tensor sizes change from step to step (random scales) a step page-faults its activations in again.
+/// On an AMD Zen 5 host (2026-12-02), ResNet-18 forward + backward passes to <c>layer3</c> at batch 8 over changing
+/// input sizes took a median of 218.5 ms and a 90th percentile of 473.1 ms with the defaults, against 191.6 and
+/// 216.8 ms with these settings, with 7.5 s against 0.6 s in the kernel (benchmark <c>sizes --malloc both</c>).</para>
 /// <para>The cost: memory freed by tensors stays in the process for reuse (up to <see cref="TrimThresholdBytes"/> of
 /// free heap) rather than going back to the system at once; peak memory is unchanged. Set the environment variable
 /// <c>INTERP_MALLOC=default</c> to keep glibc's defaults (the benchmark does, to compare both in one run).</para>
