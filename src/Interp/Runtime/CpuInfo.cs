@@ -32,9 +32,12 @@ public sealed record CpuInfo(string Model, IReadOnlySet<string> Flags, bool Nati
     public string Identity => FamilyAndModel is { } fm ? $"{Model} (family {fm.Family}, model {fm.Model})" : Model;
 
     /// <summary>One line for reports and benchmark rows, e.g. <c>AMD EPYC 9R14 (AVX-512, native bfloat16)</c>.</summary>
-    public string Summary =>
-        $"{Model} ({(Avx512 ? "AVX-512" : Flags.Contains("avx2") ? "AVX2, no AVX-512" : RuntimeInformation.ProcessArchitecture.ToString())}, " +
-        $"{(NativeBFloat16 ? "native bfloat16" : "no native bfloat16: emulated, slower than float32")}; {Source})";
+    public string Summary => $"{Model} ({Capabilities})";
+
+    /// <summary>The vector units, bfloat16 support and how it was decided, e.g. <c>AVX-512, native bfloat16; cpu flags</c>.</summary>
+    public string Capabilities =>
+        $"{(Avx512 ? "AVX-512" : Flags.Contains("avx2") ? "AVX2, no AVX-512" : RuntimeInformation.ProcessArchitecture.ToString())}, " +
+        $"{(NativeBFloat16 ? "native bfloat16" : "no native bfloat16: emulated, slower than float32")}; {Source}";
 
     /// <inheritdoc/>
     public override string ToString() => Summary;

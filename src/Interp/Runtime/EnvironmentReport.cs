@@ -22,7 +22,7 @@ public sealed record EnvironmentReport(
         var load = TorchRuntime.EnsureLoaded();
         return new(
             RuntimeInformation.OSDescription,
-            $"{CpuInfo.Current.Identity}: {CpuInfo.Current.Summary}",
+            $"{CpuInfo.Current.Identity}: {CpuInfo.Current.Capabilities}",
             RuntimeInformation.FrameworkDescription,
             typeof(global::TorchSharp.torch).Assembly.GetName().Version?.ToString() ?? "?",
             global::TorchSharp.torch.get_num_threads(),
