@@ -62,8 +62,7 @@ public static class BenchConfig
     public static object Profile(string layer, int batch, int threads, int steps, ModelInputResize resize, bool channelsLast = false)
     {
         set_num_threads(threads);
-        // Channels-last: the same NCHW tensor stored as NHWC; convolutions then follow the input's layout.
-        Tensor Layout(Tensor x) => channelsLast ? x.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2) : x;
+        Tensor Layout(Tensor x) => channelsLast ? ChannelsLast(x) : x;
         using var model = ModelZoo.Load("resnet18");
         var objective = Objectives.Channel($"{layer}:42");
         var options = new RenderOptions { Size = 128, Batch = batch, Seed = 0, InputResize = resize };
@@ -302,7 +301,7 @@ public static class BenchConfig
                     {
                         using var scope = NewDisposeScope();
                         var x = rand([batch, 3, side, side]);
-                        if (channelsLast) x = x.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2);
+                        if (channelsLast) x = ChannelsLast(x);
                         x.requires_grad_();
                         var sw = Stopwatch.StartNew();
                         using var cache = model.RunWithCache(x, [layer], detach: false, stopEarly: true);
@@ -322,7 +321,7 @@ public static class BenchConfig
                 var x = rand([batch, 3, side, side], generator: new Generator().manual_seed(side));
                 Tensor InputGradient(Interp.Hooks.HookedModel m, Tensor input, bool channelsLast)
                 {
-                    if (channelsLast) input = input.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2);
+                    if (channelsLast) input = ChannelsLast(input);
                     input = input.detach().requires_grad_();
                     using var cache = m.RunWithCache(input, [layer], detach: false, stopEarly: true);
                     cache[layer][.., 42].to(float64).mean().backward();
@@ -348,6 +347,9 @@ public static class BenchConfig
             channels_last_worst_input_gradient_l2_error = $"{worst[true].Error:E1} at {worst[true].Side} px",
         };
     }
+
+    /// <summary>The same NCHW tensor stored as NHWC (channels-last); convolutions then follow the input's layout.</summary>
+    static Tensor ChannelsLast(Tensor x) => x.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2);
 
     /// <summary>Minor page faults of this process so far (field 10 of <c>/proc/self/stat</c>).</summary>
     static long MinorFaults()

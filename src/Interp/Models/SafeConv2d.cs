@@ -58,7 +58,7 @@ public sealed class SafeConv2d : nn.Module<Tensor, Tensor>
 
     /// <summary>Whether a shape belongs to the class the fault affects (float32 on CPU, channels not a multiple of 16, kernel above 1×1).</summary>
     public static bool IsAffectedShape(long inChannels, long kernel, long padding, Tensor input) =>
-        input.device_type == DeviceType.CPU && input.dtype == ScalarType.Float32 && kernel > 1 && inChannels % 16 != 0 &&
+        OnAffectedPath(kernel, input) && inChannels % 16 != 0 &&
         (inChannels > 16 || input.shape[2] + 2 * padding <= kernel || input.shape[3] + 2 * padding <= kernel);
 
     /// <summary>Whether this shape takes the padded path: an affected shape on a CPU whose <see cref="SelfTest"/> found the fault.</summary>
@@ -70,8 +70,11 @@ public sealed class SafeConv2d : nn.Module<Tensor, Tensor>
     /// multiple of 16, kernel above 1×1, and an input whose gradient will be computed (it requires grad, grad mode on).
     /// </summary>
     public static bool IsAffectedBackwardShape(long outChannels, long kernel, Tensor input) =>
-        input.device_type == DeviceType.CPU && input.dtype == ScalarType.Float32 && kernel > 1 && outChannels % 16 != 0 &&
-        input.requires_grad && is_grad_enabled();
+        OnAffectedPath(kernel, input) && outChannels % 16 != 0 && input.requires_grad && is_grad_enabled();
+
+    // Both faults: float32 on CPU, a kernel above 1×1.
+    static bool OnAffectedPath(long kernel, Tensor input) =>
+        input.device_type == DeviceType.CPU && input.dtype == ScalarType.Float32 && kernel > 1;
 
     /// <summary>Whether this convolution pads its output channels: an affected backward shape on a CPU whose <see cref="SelfTest"/> found the backward fault.</summary>
     public static bool NeedsOutputChannelPadding(long outChannels, long kernel, Tensor input) =>
