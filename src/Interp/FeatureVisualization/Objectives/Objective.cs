@@ -32,9 +32,10 @@ public sealed class Objective
     readonly Func<ObjectiveContext, Tensor> _total;
 
     internal Objective(string description, int precedence, JsonObject spec, IReadOnlySet<string> layers,
-        Func<ObjectiveContext, Tensor> evaluate, Func<ObjectiveContext, Tensor> total)
+        Func<ObjectiveContext, Tensor> evaluate, Func<ObjectiveContext, Tensor> total, bool needsGradients = false)
     {
         Description = description;
+        NeedsGradients = needsGradients;
         Precedence = precedence;
         Spec = spec;
         Layers = layers;
@@ -50,6 +51,12 @@ public sealed class Objective
     internal JsonObject Spec { get; }
     /// <summary>The layers (and possibly <c>input</c>) the objective reads.</summary>
     public IReadOnlySet<string> Layers { get; }
+
+    /// <summary>
+    /// Whether evaluating the objective takes a gradient through the model (attribution objectives such as
+    /// <see cref="Objectives.Facet"/>), so the forward pass must keep its graph even when only scoring.
+    /// </summary>
+    public bool NeedsGradients { get; }
 
     /// <summary>The model layers the objective reads (<see cref="Layers"/> without <c>input</c>): what a forward pass must cache.</summary>
     public IReadOnlyList<string> ModelLayers => [.. Layers.Where(l => l != ObjectiveContext.InputLayer)];
@@ -89,21 +96,21 @@ public sealed class Objective
     /// <summary>The sum of two objectives.</summary>
     public static Objective operator +(Objective a, Objective b) =>
         new($"{a.Description} + {b.Wrapped(2)}", 1, Node("add", ("left", a.Spec.DeepClone()), ("right", b.Spec.DeepClone())),
-            Union(a, b), ctx => a.Evaluate(ctx) + b.Evaluate(ctx), ctx => a.Total(ctx) + b.Total(ctx));
+            Union(a, b), ctx => a.Evaluate(ctx) + b.Evaluate(ctx), ctx => a.Total(ctx) + b.Total(ctx), a.NeedsGradients || b.NeedsGradients);
 
     /// <summary>The difference of two objectives.</summary>
     public static Objective operator -(Objective a, Objective b) =>
         new($"{a.Description} − {b.Wrapped(2)}", 1, Node("subtract", ("left", a.Spec.DeepClone()), ("right", b.Spec.DeepClone())),
-            Union(a, b), ctx => a.Evaluate(ctx) - b.Evaluate(ctx), ctx => a.Total(ctx) - b.Total(ctx));
+            Union(a, b), ctx => a.Evaluate(ctx) - b.Evaluate(ctx), ctx => a.Total(ctx) - b.Total(ctx), a.NeedsGradients || b.NeedsGradients);
 
     /// <summary>The product of two objectives: image by image in <see cref="Evaluate"/>, of the totals in <see cref="Total"/> (as Lucid).</summary>
     public static Objective operator *(Objective a, Objective b) =>
         new($"{a.Wrapped(2)}·{b.Wrapped(3)}", 2, Node("multiply", ("left", a.Spec.DeepClone()), ("right", b.Spec.DeepClone())),
-            Union(a, b), ctx => a.Evaluate(ctx) * b.Evaluate(ctx), ctx => a.Total(ctx) * b.Total(ctx));
+            Union(a, b), ctx => a.Evaluate(ctx) * b.Evaluate(ctx), ctx => a.Total(ctx) * b.Total(ctx), a.NeedsGradients || b.NeedsGradients);
 
     /// <summary>An objective scaled by a number.</summary>
     public static Objective operator *(double k, Objective a) =>
-        new($"{Num(k)}·{a.Wrapped(3)}", 2, Node("scale", ("factor", k), ("of", a.Spec.DeepClone())), a.Layers, ctx => a.Evaluate(ctx) * k, ctx => a.Total(ctx) * k);
+        new($"{Num(k)}·{a.Wrapped(3)}", 2, Node("scale", ("factor", k), ("of", a.Spec.DeepClone())), a.Layers, ctx => a.Evaluate(ctx) * k, ctx => a.Total(ctx) * k, a.NeedsGradients);
 
     /// <summary>An objective scaled by a number.</summary>
     public static Objective operator *(Objective a, double k) => k * a;
@@ -114,7 +121,7 @@ public sealed class Objective
 
     /// <summary>The negated objective.</summary>
     public static Objective operator -(Objective a) =>
-        new($"−{a.Wrapped(3)}", 2, Node("scale", ("factor", -1.0), ("of", a.Spec.DeepClone())), a.Layers, ctx => -a.Evaluate(ctx), ctx => -a.Total(ctx));
+        new($"−{a.Wrapped(3)}", 2, Node("scale", ("factor", -1.0), ("of", a.Spec.DeepClone())), a.Layers, ctx => -a.Evaluate(ctx), ctx => -a.Total(ctx), a.NeedsGradients);
 
     /// <summary>An objective plus a constant.</summary>
     public static Objective operator +(Objective a, double c) => a + Constant(c);

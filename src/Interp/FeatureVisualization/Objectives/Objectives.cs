@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using Interp.FeatureVisualization.Facets;
 using Interp.Units;
 using static TorchSharp.torch;
 
@@ -25,7 +26,7 @@ public static class Objectives
     enum Reduction { Sum, Mean }
 
     static Objective Atom(string description, JsonObject spec, IEnumerable<string> layers, Func<ObjectiveContext, Tensor> evaluate, int? batch,
-        Reduction reduction, Func<ObjectiveContext, Tensor>? total = null)
+        Reduction reduction, Func<ObjectiveContext, Tensor>? total = null, bool needsGradients = false)
     {
         if (batch is { } b)
         {
@@ -43,10 +44,10 @@ public static class Objectives
                 return v * mask;
             };
             // Lucid's batch variants evaluate the objective on image b alone: its value is the total.
-            return new Objective(description, 3, spec, new HashSet<string>(layers), evaluate, ctx => Check(ctx)[b]);
+            return new Objective(description, 3, spec, new HashSet<string>(layers), evaluate, ctx => Check(ctx)[b], needsGradients);
         }
         total ??= reduction == Reduction.Mean ? ctx => evaluate(ctx).mean() : ctx => evaluate(ctx).sum();
-        return new Objective(description, 3, spec, new HashSet<string>(layers), evaluate, total);
+        return new Objective(description, 3, spec, new HashSet<string>(layers), evaluate, total, needsGradients);
     }
 
     static Tensor Channels(Tensor act, Unit unit)
@@ -172,7 +173,54 @@ public static class Objectives
             return (1 - w) * from.Evaluate(ctx) + w * to.Evaluate(ctx);
         }
         return new($"interpolate({from}, {to})", 3, Spec("interpolate", ("from", from.Spec.DeepClone()), ("to", to.Spec.DeepClone())),
-            new HashSet<string>([.. from.Layers, .. to.Layers]), Evaluate, ctx => Evaluate(ctx).sum());
+            new HashSet<string>([.. from.Layers, .. to.Layers]), Evaluate, ctx => Evaluate(ctx).sum(), from.NeedsGradients || to.NeedsGradients);
+    }
+
+    /// <summary>
+    /// The facet term of faceted feature visualization (Goh et al. 2021): Σ <paramref name="facet"/> ⊙ a ⊙ relu(∂t/∂a)
+    /// over the facet's layer a, where t is <paramref name="target"/> and its gradient is held constant
+    /// (<c>stop_gradient</c>). "Activation × gradient" is t's linear attribution to a, so the term rewards images that
+    /// excite the target <i>through</i> the units the facet weights up. Add it to the target:
+    /// <c>channel(u) + Facet(channel(u), words)</c>. Image i of N is weighted by <paramref name="strength"/>, or by
+    /// linspace(<paramref name="strength"/>, <paramref name="strengthTo"/>, N)[i] when <paramref name="strengthTo"/> is
+    /// given, so one batch can show the facet growing.
+    /// </summary>
+    /// <remarks>
+    /// As OpenAI's <c>attr</c> objective in CLIP-featurevis (<c>example_facets.py</c>) and captum.optim's
+    /// <c>FacetLoss</c>: the total takes t's gradient of its own total and sums over the batch; channel weights ([C])
+    /// multiply the attribution summed over positions, spatial weights ([C, H, W]) multiply it position by position.
+    /// Differences: spatial weights of another map size are resized bilinearly with <c>align_corners=false</c> (CLIP-featurevis
+    /// uses TensorFlow's bilinear resize, captum.optim nearest); per image (<see cref="Objective.Evaluate"/>) the
+    /// gradient is that of t's value for that image alone, so an image's score does not depend on the batch size.
+    /// </remarks>
+    public static Objective Facet(Objective target, Facet facet, double strength = 1, double? strengthTo = null, int? batch = null)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        ArgumentNullException.ThrowIfNull(facet);
+        if (target.NeedsGradients)
+            throw new ArgumentException($"The facet's target '{target}' is itself an attribution objective; give the unit's objective, e.g. Objectives.Channel(unit).", nameof(target));
+        if (target.ModelLayers.Count == 0)
+            throw new ArgumentException($"The facet's target '{target}' reads no model layer, so it has no attribution to '{facet.Layer}'.", nameof(target));
+        if (!double.IsFinite(strength)) throw new ArgumentOutOfRangeException(nameof(strength), strength, "The strength must be a finite number.");
+        if (strengthTo is { } to && !double.IsFinite(to)) throw new ArgumentOutOfRangeException(nameof(strengthTo), to, "The strength must be a finite number.");
+
+        Tensor Strengths(ObjectiveContext ctx) => strengthTo is { } end && ctx.Batch > 1
+            ? linspace(strength, end, ctx.Batch, dtype: float32, device: ctx.Input.device)
+            : full([ctx.Batch], strength, dtype: float32, device: ctx.Input.device);
+        Tensor PerImage(ObjectiveContext ctx, Tensor targetValue)
+        {
+            var a = ctx[facet.Layer];
+            var attribution = a * nn.functional.relu(ctx.Gradient(targetValue, facet.Layer));
+            return (attribution * facet.WeightsFor(attribution)).flatten(1).sum(1) * Strengths(ctx);
+        }
+        var spec = Spec("facet", ("target", target.Spec.DeepClone()), ("name", facet.Name), ("layer", facet.Layer),
+            ("shape", new JsonArray(facet.Shape.Select(d => (JsonNode?)d).ToArray())),
+            ("weights", new JsonArray(facet.Weights.Select(v => (JsonNode?)v).ToArray())),
+            ("strength", strength), ("strength_to", strengthTo));
+        var strengthText = strengthTo is { } t2 ? $"{Num(strength)}…{Num(t2)}" : Num(strength);
+        return Atom($"facet({facet}, {target}, ×{strengthText})", spec, [.. target.Layers, facet.Layer],
+            ctx => PerImage(ctx, target.Evaluate(ctx).sum()), batch, Reduction.Sum,
+            total: ctx => PerImage(ctx, target.Total(ctx)).sum(), needsGradients: true);
     }
 
     /// <summary>Σ|x − <paramref name="constant"/>| over <paramref name="layer"/> (default: the image). Subtract it to penalize.</summary>
@@ -248,12 +296,16 @@ public static class Objectives
             "l2" => L2(Str("layer"), Dbl("constant"), batch),
             "total_variation" => TotalVariation(Str("layer"), batch),
             "blur" => Blur(batch),
+            "facet" => Facet(Sub("target"), new Facet(Str("name"), Str("layer"),
+                (spec["shape"] as JsonArray ?? throw new FormatException("Facet JSON lacks \"shape\".")).Select(v => v!.GetValue<long>()).ToArray(),
+                (spec["weights"] as JsonArray ?? throw new FormatException("Facet JSON lacks \"weights\".")).Select(v => v!.GetValue<float>()).ToArray()),
+                Dbl("strength"), spec["strength_to"]?.GetValue<double>(), batch),
             "constant" => Objective.Constant(Dbl("value")),
             "add" => Sub("left") + Sub("right"),
             "subtract" => Sub("left") - Sub("right"),
             "multiply" => Sub("left") * Sub("right"),
             "scale" => Dbl("factor") == -1 ? -Sub("of") : Dbl("factor") * Sub("of"),
-            _ => throw new FormatException($"Unknown objective kind '{kind}'. Known: neuron, channel, direction, direction_cosine, diversity, alignment, interpolate, l1, l2, total_variation, blur, constant, add, subtract, multiply, scale."),
+            _ => throw new FormatException($"Unknown objective kind '{kind}'. Known: neuron, channel, direction, direction_cosine, diversity, alignment, interpolate, l1, l2, total_variation, blur, facet, constant, add, subtract, multiply, scale."),
         };
     }
 }

@@ -122,15 +122,25 @@ public static class Renderer
     /// <summary>
     /// The objective's value for each of <paramref name="images"/> [N, 3, H, W] as the model sees them
     /// without random transforms: at their own size, or resized (bilinear) to <paramref name="size"/>. A fair
-    /// way to compare renders. The model runs only as far as the objective needs.
+    /// way to compare renders. The model runs only as far as the objective needs, with gradient bookkeeping only
+    /// for objectives that read a gradient (<see cref="Objective.NeedsGradients"/>).
     /// </summary>
     public static Tensor Score(HookedModel model, Objective objective, Tensor images, int? size = null)
     {
         using var scope = NewDisposeScope();
-        using var _ = no_grad();
         var input = size is { } s ? new Resize(s).Apply(images, null!) : images; // Resize draws no random numbers
-        using var cache = model.RunUpTo(input.to(model.Dtype), objective.ModelLayers, detach: true);
-        return objective.Evaluate(ObjectiveContext.FromCache(cache, images)).detach().clone().MoveToOuterDisposeScope();
+        if (!objective.NeedsGradients)
+        {
+            using var _ = no_grad();
+            using var cache = model.RunUpTo(input.to(model.Dtype), objective.ModelLayers, detach: true);
+            return objective.Evaluate(ObjectiveContext.FromCache(cache, images)).detach().clone().MoveToOuterDisposeScope();
+        }
+        // Attribution objectives read a gradient through the model: keep the graph (weights frozen, input tracked).
+        using var grad = enable_grad();
+        using var frozen = model.FreezeWeights();
+        var tracked = input.to(model.Dtype).detach().requires_grad_(true);
+        using var graphCache = model.RunUpTo(tracked, objective.ModelLayers, detach: false);
+        return objective.Evaluate(ObjectiveContext.FromCache(graphCache, images)).detach().clone().MoveToOuterDisposeScope();
     }
 
     static void RemoveAll(List<IDisposable> hooks)
