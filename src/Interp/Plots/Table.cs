@@ -30,13 +30,31 @@ public sealed class Table
     /// <summary>An optional caption.</summary>
     public string? Title { get; }
 
-    /// <summary>A table with one column per public instance property of <typeparamref name="T"/>.</summary>
+    /// <summary>
+    /// A table with one column per public instance property of <typeparamref name="T"/>, or, when <typeparamref name="T"/>
+    /// has none (rows collected as <c>object</c>), of the rows' own type; rows of different types are refused.
+    /// </summary>
     public static Table Of<T>(IEnumerable<T> items, string? title = null)
     {
-        var props = typeof(T).GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.GetIndexParameters().Length == 0).ToList();
-        var rows = items.Select(item => (IReadOnlyList<object?>)props.Select(p => p.GetValue(item)).ToList()).ToList();
+        var list = items.ToList();
+        var type = typeof(T);
+        if (Properties(type).Count == 0 && list.Count > 0)
+        {
+            var types = list.Select(i => i?.GetType()).Distinct().ToList();
+            if (types.Count != 1 || types[0] is null)
+                throw new ArgumentException($"The rows are of {types.Count} different types ({string.Join(", ", types.Select(t => t?.Name ?? "null"))}); " +
+                    "a table's rows share one type, whose properties are its columns.", nameof(items));
+            type = types[0]!;
+        }
+        var props = Properties(type);
+        if (props.Count == 0 && list.Count > 0)
+            throw new ArgumentException($"Type {type.Name} has no public properties, so a table of it would have no columns; use a record or an anonymous type.", nameof(items));
+        var rows = list.Select(item => (IReadOnlyList<object?>)props.Select(p => p.GetValue(item)).ToList()).ToList();
         return new Table(props.Select(p => p.Name).ToList(), rows, title);
     }
+
+    static List<PropertyInfo> Properties(Type type) =>
+        [.. type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.GetIndexParameters().Length == 0)];
 
     /// <summary>The HTML form.</summary>
     public string ToHtml()

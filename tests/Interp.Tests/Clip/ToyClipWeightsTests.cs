@@ -43,4 +43,19 @@ public class ToyClipWeightsTests(ITestOutputHelper output)
             ? "Same CPU model and thread count as the recorded run: compared bit for bit."
             : $"Recorded on '{record.Cpu}' with {record.Threads} threads, run on '{CpuInfo.Current.Summary}' with {get_num_threads()}: compared within 1e-4.");
     }
+
+    [Fact]
+    public void Reading_a_picture_names_drawings_as_drawings_and_written_names_as_words()
+    {
+        using var model = ToyClipWeights.Load();
+        var random = new Random(3);
+        Tensor Pictures(ToyKind kind) => stack(Enumerable.Range(0, 24).Select(i => (ToyDataset.Example(random, kind, i % 12, random.Next(8)) with { Distractor = null }).Draw()).ToList());
+        var drawings = ToyClipEvaluation.Read(model, Pictures(ToyKind.Drawing));
+        var words = ToyClipEvaluation.Read(model, Pictures(ToyKind.Word));
+        Assert.All(drawings.Concat(words), r => Assert.InRange(r.WordProbability, 0, 1));
+        int drawingsRead = drawings.Count(r => r.Prompt.StartsWith("a drawing of") && r.WordProbability < 0.5);
+        int wordsRead = words.Count(r => r.Prompt.StartsWith("the word") && r.WordProbability > 0.5);
+        output.WriteLine($"read as drawings: {drawingsRead}/24; read as words: {wordsRead}/24");
+        Assert.True(drawingsRead >= 20 && wordsRead >= 20, $"read as drawings: {drawingsRead}/24; read as words: {wordsRead}/24");
+    }
 }

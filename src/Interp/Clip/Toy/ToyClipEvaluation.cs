@@ -8,6 +8,12 @@ namespace Interp.Clip.Toy;
 /// <param name="PerKind">Pictures of each kind measured.</param>
 public sealed record ToyZeroShot(double Drawings, double Words, int PerKind);
 
+/// <summary>
+/// How the toy CLIP's text tower reads a picture among all 24 prompts (12 "a drawing of …", 12 "the word …"): the best prompt,
+/// and the probability (softmax of the logits over the 24) that falls on the word prompts.
+/// </summary>
+public sealed record ToyReading(string Prompt, double WordProbability);
+
 /// <summary>Measurements of a trained toy CLIP.</summary>
 public static class ToyClipEvaluation
 {
@@ -37,6 +43,23 @@ public static class ToyClipEvaluation
             .Select(font => (font, Accuracy(model, [.. examples.Select(e => e with { Font = font == Runtime.SkiaRuntime.TrainingFont ? null : font })], WordPrompt)))
             .ToList());
     }
+
+    /// <summary>
+    /// How the model reads each of <paramref name="images"/> [N, 3, 64, 64] (<see cref="ToyReading"/>): a judge of what a
+    /// picture shows — a drawing or a written name, and of which shape — that needs no labels, e.g. for feature visualizations.
+    /// </summary>
+    public static IReadOnlyList<ToyReading> Read(ToyClipModel model, Tensor images) => InEval(model, () =>
+    {
+        using var _ = no_grad();
+        using var scope = NewDisposeScope();
+        var prompts = Enumerable.Range(0, ToyConcepts.Shapes.Count).Select(DrawingPrompt)
+            .Concat(Enumerable.Range(0, ToyConcepts.Shapes.Count).Select(WordPrompt)).ToList();
+        var text = model.EncodeText(tensor(prompts.SelectMany(ToyVocabulary.Encode).ToArray(), [prompts.Count, ToyVocabulary.ContextLength]));
+        var probabilities = model.Logits(model.EncodeImage(images), text).softmax(1);
+        var best = probabilities.argmax(1).data<long>().ToArray();
+        var word = probabilities[.., ToyConcepts.Shapes.Count..].sum(1).to(float64).data<double>().ToArray();
+        return (IReadOnlyList<ToyReading>)[.. best.Select((b, i) => new ToyReading(prompts[(int)b], word[i]))];
+    });
 
     /// <summary>The first <paramref name="count"/> examples of <paramref name="kind"/> in the dataset with <paramref name="seed"/>.</summary>
     static List<ToyExample> Held(int seed, ToyKind kind, int count)
