@@ -1,7 +1,11 @@
 using Interp.Clip;
 using Interp.Clip.Toy;
+using Interp.FeatureVisualization.Facets;
+using Interp.FeatureVisualization.Objectives;
+using Interp.FeatureVisualization.Rendering;
 using Interp.Models.Zoo;
 using Interp.Multimodal;
+using Interp.Units;
 using static TorchSharp.torch;
 
 namespace Interp.Tests.Multimodal;
@@ -64,5 +68,36 @@ public class ClipStudyTests
         Assert.True(a.Zip(b).All(p => p.First.allclose(p.Second, 0, 0)));
         Assert.False(a[0].allclose(words[0], 0, 0));
         foreach (var t in a.Concat(b).Concat(words)) t.Dispose();
+    }
+
+    [SkippableFact]
+    public void A_facet_of_clips_layer3_steers_a_layer4_unit_with_the_attribution_the_gradient_cache_computes_independently()
+    {
+        Skip.IfNot(File.Exists(Archive), $"The CLIP fixture is absent ({Archive}).");
+        using var clip = OpenAiClip.Load("clip-rn50", Archive);
+        var (pictures, words) = ClipStudy.Images(224, 2, 5);
+        using var wordImages = cat(words.ToList());
+        using var pictureImages = cat(pictures.ToList());
+        var fit = FacetProbe.Fit(clip, "visual.layer3", wordImages, pictureImages, "words", new FacetProbeOptions(HeldOutFraction: 0.25));
+        Assert.Equal(clip.Layers().Single(l => l.Name == "visual.layer3").Shape[1], fit.Facet.Channels);
+
+        const int unit = 7;
+        var target = Objectives.Channel(new Unit("visual.layer4", unit));
+        using var images = wordImages[..3].clone();
+        var scored = Renderer.Score(clip, Objectives.Facet(target, fit.Facet), images).to(float64).data<double>().ToArray();
+
+        // Independently: activations and gradients from RunWithGradients (the metric is the sum of each image's channel mean).
+        using var grads = clip.RunWithGradients(images, ["visual.layer3"], t => t[.., unit].mean([1, 2]).sum(), metricLayer: "visual.layer4");
+        var a = grads.Activations["visual.layer3"].to(float64);
+        var attribution = a * nn.functional.relu(grads.Gradient("visual.layer3").to(float64));
+        var w = tensor(fit.Facet.Weights).to(float64).view(1, -1, 1, 1);
+        var expected = (attribution * w).sum([1, 2, 3]).data<double>().ToArray();
+        for (int i = 0; i < 3; i++) Assert.Equal(expected[i], scored[i], 1e-4 * Math.Max(1, Math.Abs(expected[i])));
+        Assert.True(expected.Any(v => v != 0), "the attribution should not vanish on every image");
+
+        // And a render takes steps with it, leaving no hook behind.
+        using var render = Renderer.Render(clip, target + Objectives.Facet(target, fit.Facet, 5), new RenderOptions { Steps = 2, Size = 64, Seed = 1 });
+        Assert.Equal(2, render.History.Count);
+        Assert.Equal(0, clip.ActiveHookCount);
     }
 }
