@@ -26,28 +26,19 @@ public static class BenchConfig
         var objective = Objectives.Channel($"{layer}:42");
         var options = new RenderOptions { Size = 128, Batch = batch, Precision = precision, Seed = 0, InputResize = resize };
 
-        var (step, history) = StepMs(model, objective, options, steps);
-        double? full = compare ? StepMs(model, objective, options with { StopAtDeepestLayer = false }, steps).Ms : null;
-
-        // A bare forward + backward to the input, stopped at the same layer, at the size the model sees in
-        // the middle of the transforms' range (no resize: 128 + 2·12 − 8, scale 1, − 4 = 140), measured after
-        // the render so that both run warm.
+        // A bare forward + backward to the input, stopped at the same layer, at the size the model sees in the middle of the
+        // transforms' range (no resize: 128 + 2·12 − 8, scale 1, − 4 = 140). It runs between render steps, one after each,
+        // so that both see the same state of the host (its load, its caches); its time is left out of the step's.
         int fwdSize = resize == ModelInputResize.None ? 140 : model.Input.Size;
-        var times = new List<double>();
-        using (model.FreezeWeights())
+        void Bare()
         {
-            const int bareWarmup = 8;
-            for (int i = 0; i < bareWarmup + steps; i++)
-            {
-                using var scope = NewDisposeScope();
-                var x = rand([batch, 3, fwdSize, fwdSize]).to(precision == Precision.BFloat16 ? bfloat16 : float32).requires_grad_();
-                var sw = Stopwatch.StartNew();
-                using var cache = model.RunWithCache(x, [layer], detach: false, stopEarly: true);
-                cache[layer][.., 42].to(float32).mean().backward();
-                sw.Stop();
-                if (i >= bareWarmup) times.Add(sw.Elapsed.TotalMilliseconds);
-            }
+            using var scope = NewDisposeScope();
+            var x = rand([batch, 3, fwdSize, fwdSize]).to(precision == Precision.BFloat16 ? bfloat16 : float32).requires_grad_();
+            using var cache = model.RunWithCache(x, [layer], detach: false, stopEarly: true);
+            cache[layer][.., 42].to(float32).mean().backward();
         }
+        var (step, history, times) = StepMs(model, objective, options, steps, Bare);
+        double? full = compare ? StepMs(model, objective, options with { StopAtDeepestLayer = false }, steps).Ms : null;
         double fwdBwd = Median(times);
         var cpu = CpuInfo.Current;
         return new BenchResult(cpu.Identity, cpu.NativeBFloat16, NativeAllocator.Current.Tuned, "resnet18", objective.Description, resize.ToString(), 128, batch, threads, dtype,
@@ -246,15 +237,36 @@ public static class BenchConfig
     }
 
     /// <summary>Median step time after the ReLU-redirection steps and two more.</summary>
-    static (double Ms, double Objective) StepMs(Interp.Hooks.HookedModel model, Objective objective, RenderOptions options, int steps)
+    /// <summary>
+    /// The median time of a render step after the steps with redirected ReLU gradients and a warm-up, and the objective at the end.
+    /// <paramref name="between"/>, when given, runs after each measured step (after the step's time is taken, before the next
+    /// step's clock starts); its own times are returned.
+    /// </summary>
+    static (double Ms, double Objective, List<double> BetweenMs) StepMs(Interp.Hooks.HookedModel model, Objective objective, RenderOptions options, int steps,
+        Action? between = null)
     {
         const int warmup = 2;
-        var stamps = new List<double>();
-        var clock = Stopwatch.StartNew();
         int skip = options.RedirectReluSteps + warmup;
-        using var result = Renderer.Render(model, objective, options with { Steps = skip + steps, Progress = new Callback(_ => stamps.Add(clock.Elapsed.TotalMilliseconds)) });
-        var stepTimes = stamps.Zip(stamps.Skip(1), (a, b) => b - a).Skip(skip - 1).ToList();
-        return (Median(stepTimes), result.History[^1]);
+        var stepTimes = new List<double>();
+        var betweenTimes = new List<double>();
+        var clock = Stopwatch.StartNew();
+        double stepStart = 0;
+        var progress = new Callback(p =>
+        {
+            double now = clock.Elapsed.TotalMilliseconds;
+            if (p.Step > skip)
+            {
+                stepTimes.Add(now - stepStart);
+                if (between is not null)
+                {
+                    between();
+                    betweenTimes.Add(clock.Elapsed.TotalMilliseconds - now);
+                }
+            }
+            stepStart = clock.Elapsed.TotalMilliseconds;
+        });
+        using var result = Renderer.Render(model, objective, options with { Steps = skip + steps, Progress = progress });
+        return (Median(stepTimes), result.History[^1], betweenTimes);
     }
 
     /// <summary>Resident memory after <paramref name="steps"/> render steps, sampled along the way: flat means no leak.</summary>
