@@ -102,6 +102,38 @@ public class FacetTests
     }
 
     [Fact]
+    public void Attribution_diversity_is_the_mean_pairwise_cosine_of_the_images_attribution_vectors_worked_out_by_hand()
+    {
+        using var model = Net();
+        var x = Images(3).requires_grad_(true);
+        var a = A(x.detach());
+        var target = Objectives.Channel(new Unit("b", 0));
+        // Each image's attribution vector over a's two channels: Σ_p a·relu(2·v_c·a / P).
+        var vectors = Enumerable.Range(0, 3).Select(i => Enumerable.Range(0, 2).Select(c =>
+        {
+            double sum = 0;
+            for (int y = 0; y < 4; y++) for (int z = 0; z < 4; z++) sum += a[i, c, y, z] * Math.Max(0, 2 * SquareNet.V[c] * a[i, c, y, z] / 16);
+            return sum;
+        }).ToArray()).ToArray();
+        double Cos(double[] u, double[] v) => (u[0] * v[0] + u[1] * v[1]) / Math.Sqrt((u[0] * u[0] + u[1] * u[1]) * (v[0] * v[0] + v[1] * v[1]));
+        var expected = Enumerable.Range(0, 3).Select(i => Enumerable.Range(0, 3).Where(j => j != i).Sum(j => Cos(vectors[i], vectors[j])) / 3).ToArray();
+        var ctx = Context(model, x, out var cache);
+        using (cache)
+        {
+            var objective = Objectives.AttributionDiversity(target, "a");
+            var values = objective.Evaluate(ctx).to(float64).data<double>().ToArray();
+            for (int i = 0; i < 3; i++) Assert.Equal(expected[i], values[i], 1e-5);
+            Assert.Equal(expected.Sum(), objective.Total(ctx).item<float>(), 1e-5);
+            Assert.True(objective.NeedsGradients);
+            Assert.Equal(objective.ToJson(), Objective.FromJson(objective.ToJson()).ToJson());
+            Assert.Equal("channel(b:0) − 2·attribution_diversity(a, channel(b:0))", (target - 2 * objective).Description);
+        }
+        Assert.Contains("reads no model layer", Assert.Throws<ArgumentException>(() => Objectives.AttributionDiversity(Objectives.L2(), "a")).Message);
+        Assert.Contains("does not depend on 'b'", Assert.Throws<InvalidOperationException>(() =>
+            Renderer.Score(model, Objectives.AttributionDiversity(Objectives.Channel(new Unit("a", 0)), "b"), Images(2))).Message);
+    }
+
+    [Fact]
     public void The_gradient_inside_the_facet_term_is_held_constant_when_the_render_loop_differentiates_it()
     {
         using var model = Net();

@@ -223,6 +223,35 @@ public static class Objectives
             total: ctx => PerImage(ctx, target.Total(ctx)).sum(), needsGradients: true);
     }
 
+    /// <summary>
+    /// Diversity of attribution (Goh et al. 2021's first faceted method, as their appendix describes it): each image's
+    /// attribution of <paramref name="target"/> to <paramref name="layer"/>, a ⊙ relu(∂t/∂a) summed over positions (a vector
+    /// over channels, the gradient held constant), normalized; the value of image i is Σ_{j≠i} ⟨Âᵢ, Âⱼ⟩ / N. Subtract it
+    /// (<c>t − k·AttributionDiversity(t, layer)</c>) to make the images of a batch excite the target through different
+    /// lower units, not merely look different. Reduced over the batch by a sum, as <see cref="Diversity"/>.
+    /// </summary>
+    /// <remarks>The paper points to a Colab notebook for its implementation, which is not available here; this follows
+    /// the appendix's words ("attribution = gradient ⊙ activation", "maximize the orthogonal components").</remarks>
+    public static Objective AttributionDiversity(Objective target, string layer)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        if (target.NeedsGradients)
+            throw new ArgumentException($"The target '{target}' is itself an attribution objective; give the unit's objective, e.g. Objectives.Channel(unit).", nameof(target));
+        if (target.ModelLayers.Count == 0)
+            throw new ArgumentException($"The target '{target}' reads no model layer, so it has no attribution to '{layer}'.", nameof(target));
+        return Atom($"attribution_diversity({layer}, {target})", Spec("attribution_diversity", ("target", target.Spec.DeepClone()), ("layer", layer)),
+            [.. target.Layers, layer], ctx =>
+            {
+                var a = ctx[layer];
+                if (a.ndim != 4) throw new ArgumentException($"attribution_diversity needs a spatial layer [N, C, H, W]; '{layer}' gave [{string.Join(", ", a.shape)}].");
+                long n = a.shape[0];
+                var attribution = (a * nn.functional.relu(ctx.Gradient(target.Evaluate(ctx).sum(), layer))).sum([2, 3]);   // [N, C]
+                var unit = attribution / attribution.norm(1, keepdim: true).clamp_min(1e-10);
+                var sims = unit.matmul(unit.t());
+                return (sims.sum(1) - sims.diagonal()) / n;
+            }, null, Reduction.Sum, needsGradients: true);
+    }
+
     /// <summary>Σ|x − <paramref name="constant"/>| over <paramref name="layer"/> (default: the image). Subtract it to penalize.</summary>
     public static Objective L1(string layer = ObjectiveContext.InputLayer, double constant = 0, int? batch = null) =>
         Atom($"L1({layer})", Spec("l1", ("layer", layer), ("constant", constant)), [layer], ctx => (ctx[layer] - constant).abs().flatten(1).sum(1), batch, Reduction.Sum);
@@ -296,6 +325,7 @@ public static class Objectives
             "l2" => L2(Str("layer"), Dbl("constant"), batch),
             "total_variation" => TotalVariation(Str("layer"), batch),
             "blur" => Blur(batch),
+            "attribution_diversity" => AttributionDiversity(Sub("target"), Str("layer")),
             "facet" => Facet(Sub("target"), new Facet(Str("name"), Str("layer"),
                 (spec["shape"] as JsonArray ?? throw new FormatException("Facet JSON lacks \"shape\".")).Select(v => v!.GetValue<long>()).ToArray(),
                 (spec["weights"] as JsonArray ?? throw new FormatException("Facet JSON lacks \"weights\".")).Select(v => v!.GetValue<float>()).ToArray()),
@@ -305,7 +335,7 @@ public static class Objectives
             "subtract" => Sub("left") - Sub("right"),
             "multiply" => Sub("left") * Sub("right"),
             "scale" => Dbl("factor") == -1 ? -Sub("of") : Dbl("factor") * Sub("of"),
-            _ => throw new FormatException($"Unknown objective kind '{kind}'. Known: neuron, channel, direction, direction_cosine, diversity, alignment, interpolate, l1, l2, total_variation, blur, facet, constant, add, subtract, multiply, scale."),
+            _ => throw new FormatException($"Unknown objective kind '{kind}'. Known: neuron, channel, direction, direction_cosine, diversity, alignment, interpolate, l1, l2, total_variation, blur, attribution_diversity, facet, constant, add, subtract, multiply, scale."),
         };
     }
 }
