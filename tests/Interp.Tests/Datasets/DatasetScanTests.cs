@@ -8,21 +8,6 @@ namespace Interp.Tests.Datasets;
 
 public class DatasetScanTests
 {
-    /// <summary>A 1×1 convolution that copies the image's three channels: the activation at (c, y, x) is the pixel value.</summary>
-    sealed class CopyNet : nn.Module<Tensor, Tensor>
-    {
-        readonly Conv2d conv = nn.Conv2d(3, 3, 1, bias: false);
-
-        public CopyNet() : base("copy")
-        {
-            RegisterComponents();
-            using var _ = no_grad();
-            conv.weight!.copy_(eye(3).view(3, 3, 1, 1));
-        }
-
-        public override Tensor forward(Tensor x) => conv.call(x).mean([2, 3]);
-    }
-
     static HookedModel Model() => new("copy", new CopyNet(), new InputConvention(8, "identity"));
 
     /// <summary>20 grey 8×8 images, each with one bright pixel: image i has value 0.5 + i/50 in channel i % 3 at (i % 8, (3·i) % 8).</summary>

@@ -242,19 +242,6 @@ public class FacetTests
         Assert.Equal(0, model.ActiveHookCount);
     }
 
-    /// <summary>One 1×1 convolution that copies the image: the probe sees the colour channels themselves.</summary>
-    sealed class CopyNet : nn.Module<Tensor, Tensor>
-    {
-        readonly Conv2d copy = nn.Conv2d(3, 3, 1, bias: false);
-        public CopyNet() : base("copy-net")
-        {
-            RegisterComponents();
-            using var _ = no_grad();
-            copy.weight!.copy_(eye(3).view(3, 3, 1, 1));
-        }
-        public override Tensor forward(Tensor x) => copy.call(x);
-    }
-
     [Fact]
     public void A_probe_finds_the_channel_that_tells_the_facet_from_the_rest_and_its_accuracy_is_measured_on_held_out_images()
     {
@@ -265,7 +252,7 @@ public class FacetTests
         noise[.., 1] = full([80, 6, 6], 0.5f);
         var reddish = noise[..40].clone(); reddish[.., 0] += 0.5;
         var bluish = noise[40..].clone(); bluish[.., 2] += 0.5;
-        var fit = FacetProbe.Fit(model, "copy", reddish, bluish, "red");
+        var fit = FacetProbe.Fit(model, "conv", reddish, bluish, "red");
         Assert.Equal([3L], fit.Facet.Shape);
         Assert.True(fit.Facet.Weights[0] > 0 && fit.Facet.Weights[2] < 0, string.Join(", ", fit.Facet.Weights));
         Assert.Equal(0f, fit.Facet.Weights[1]);   // a feature with no spread carries no information and gets no weight
@@ -278,12 +265,12 @@ public class FacetTests
         Assert.Equal(80, right);
         Assert.Equal(fit.Facet.Weights.Select(w => -w), fit.Facet.Opposite("blue").Weights);
         // Deterministic.
-        Assert.Equal(fit.Facet.Weights, FacetProbe.Fit(model, "copy", reddish, bluish, "red").Facet.Weights);
-        var spatial = FacetProbe.Fit(model, "copy", reddish, bluish, "red", new FacetProbeOptions(Spatial: true));
+        Assert.Equal(fit.Facet.Weights, FacetProbe.Fit(model, "conv", reddish, bluish, "red").Facet.Weights);
+        var spatial = FacetProbe.Fit(model, "conv", reddish, bluish, "red", new FacetProbeOptions(Spatial: true));
         Assert.Equal([3L, 6, 6], spatial.Facet.Shape);
-        Assert.Contains("at least 2 RGB images", Assert.Throws<ArgumentException>(() => FacetProbe.Fit(model, "copy", reddish[..1], bluish, "red")).Message);
-        Assert.Contains("HeldOutFraction", Assert.Throws<ArgumentOutOfRangeException>(() => FacetProbe.Fit(model, "copy", reddish, bluish, "red", new FacetProbeOptions(HeldOutFraction: 1))).Message);
-        Assert.Contains("copy", Assert.Throws<ArgumentException>(() => FacetProbe.Fit(model, "cpy", reddish, bluish, "red")).Message);
+        Assert.Contains("at least 2 RGB images", Assert.Throws<ArgumentException>(() => FacetProbe.Fit(model, "conv", reddish[..1], bluish, "red")).Message);
+        Assert.Contains("HeldOutFraction", Assert.Throws<ArgumentOutOfRangeException>(() => FacetProbe.Fit(model, "conv", reddish, bluish, "red", new FacetProbeOptions(HeldOutFraction: 1))).Message);
+        Assert.Contains("conv", Assert.Throws<ArgumentException>(() => FacetProbe.Fit(model, "cnv", reddish, bluish, "red")).Message);
     }
 
     [Fact]

@@ -2,7 +2,8 @@ namespace Interp.FeatureVisualization.Facets;
 
 /// <summary>
 /// A facet found by a linear probe (<see cref="FacetProbe.Fit"/>), with the probe's bias (logit = Σ weights ⊙ features +
-/// <paramref name="Bias"/>) and its accuracy on the images it was fitted on and on images held out from the fit.
+/// <paramref name="Bias"/>) and its accuracy on the images it was fitted on and on images held out from the fit (NaN when none
+/// was held out).
 /// </summary>
 public sealed record FacetFit(Facet Facet, double Bias, double TrainAccuracy, double HeldOutAccuracy, int TrainImages, int HeldOutImages)
 {

@@ -18,7 +18,8 @@ namespace Interp.FeatureVisualization.Objectives;
 /// <item>mean over the batch: <c>channel</c>, <c>direction</c>, <c>cosine</c> (Lucid's <c>reduce_mean</c> over all axes);</item>
 /// <item>sum over the batch: <c>neuron</c> (Lucid returns a vector, which TensorFlow's gradient sums), <c>L1</c>,
 /// <c>TV</c>, <c>blur</c>, <c>diversity</c> (Σᵢ Σⱼ≠ᵢ ⟨Gᵢ, Gⱼ⟩ / N, credited 1/N to each image), <c>alignment</c>
-/// and <c>interpolate</c> (Lucid's <c>channel_interpolate</c> sums per-image means);</item>
+/// and <c>interpolate</c> (Lucid's <c>channel_interpolate</c> sums per-image means); <c>facet</c> and
+/// <c>attribution_diversity</c> (CLIP-featurevis sums its facet term);</item>
 /// <item><c>L2</c>: one square root over the whole batch, √(ε + Σ over every image);</item>
 /// <item>an objective restricted to one image (<c>batch: b</c>): that image's value;</item>
 /// <item>a constant c: c (once, not once per image).</item>
