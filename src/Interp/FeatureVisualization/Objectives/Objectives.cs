@@ -224,7 +224,7 @@ public static class Objectives
     }
 
     /// <summary>
-    /// Diversity of attribution (Goh et al. 2021's first faceted method, as their appendix describes it): each image's
+    /// Diversity of attribution (Goh et al. 2021's faceted method that needs no labels, as their appendix describes it): each image's
     /// attribution of <paramref name="target"/> to <paramref name="layer"/>, a ⊙ relu(∂t/∂a) summed over positions (a vector
     /// over channels, the gradient held constant), normalized; the value of image i is Σ_{j≠i} ⟨Âᵢ, Âⱼ⟩ / N. Subtract it
     /// (<c>t − k·AttributionDiversity(t, layer)</c>) to make the images of a batch excite the target through different
