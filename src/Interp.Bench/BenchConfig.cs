@@ -11,7 +11,7 @@ namespace Interp.Bench;
 /// <summary>One benchmark line. Timings compare only within one run on one CPU, which every line names.</summary>
 public sealed record BenchResult(string Cpu, bool NativeBf16, bool MallocTuned, string Model, string Objective, string InputResize, int Size, int Batch, int Threads, string Dtype,
     double StepMs, double StepsPerS, int FwdBwdInput, double FwdBwdMs, double StepOverFwdBwd, double? FullForwardStepMs, double? FullOverEarlyStop,
-    double PeakMb, double ObjectiveAfterSteps);
+    double? ChannelsLastStepMs, double? NchwOverChannelsLast, double PeakMb, double ObjectiveAfterSteps);
 
 /// <summary>Measures a render step against a bare forward+backward pass of the model to the same layer.</summary>
 public static class BenchConfig
@@ -39,11 +39,13 @@ public static class BenchConfig
         }
         var (step, history, times) = StepMs(model, objective, options, steps, Bare);
         double? full = compare ? StepMs(model, objective, options with { StopAtDeepestLayer = false }, steps).Ms : null;
+        double? channelsLast = compare ? StepMs(model, objective, options with { ChannelsLast = true }, steps).Ms : null;
         double fwdBwd = Median(times);
         var cpu = CpuInfo.Current;
         return new BenchResult(cpu.Identity, cpu.NativeBFloat16, NativeAllocator.Current.Tuned, "resnet18", objective.Description, resize.ToString(), 128, batch, threads, dtype,
             Math.Round(step, 2), Math.Round(1000 / step, 3), fwdSize, Math.Round(fwdBwd, 2), Math.Round(step / fwdBwd, 3),
-            full is { } f ? Math.Round(f, 2) : null, full is { } g ? Math.Round(g / step, 3) : null, Math.Round(PeakMb(), 1), Math.Round(history, 4));
+            full is { } f ? Math.Round(f, 2) : null, full is { } g ? Math.Round(g / step, 3) : null,
+            channelsLast is { } c ? Math.Round(c, 2) : null, channelsLast is { } d ? Math.Round(step / d, 3) : null, Math.Round(PeakMb(), 1), Math.Round(history, 4));
     }
 
     /// <summary>
@@ -53,7 +55,7 @@ public static class BenchConfig
     public static object Profile(string layer, int batch, int threads, int steps, ModelInputResize resize, bool channelsLast = false)
     {
         set_num_threads(threads);
-        Tensor Layout(Tensor x) => channelsLast ? ChannelsLast(x) : x;
+        Tensor Layout(Tensor x) => channelsLast ? Interp.Images.ImageTensors.ChannelsLast(x) : x;
         using var model = ModelZoo.Load("resnet18");
         var objective = Objectives.Channel($"{layer}:42");
         var options = new RenderOptions { Size = 128, Batch = batch, Seed = 0, InputResize = resize };
@@ -313,7 +315,7 @@ public static class BenchConfig
                     {
                         using var scope = NewDisposeScope();
                         var x = rand([batch, 3, side, side]);
-                        if (channelsLast) x = ChannelsLast(x);
+                        if (channelsLast) x = Interp.Images.ImageTensors.ChannelsLast(x);
                         x.requires_grad_();
                         var sw = Stopwatch.StartNew();
                         using var cache = model.RunWithCache(x, [layer], detach: false, stopEarly: true);
@@ -333,7 +335,7 @@ public static class BenchConfig
                 var x = rand([batch, 3, side, side], generator: new Generator().manual_seed(side));
                 Tensor InputGradient(Interp.Hooks.HookedModel m, Tensor input, bool channelsLast)
                 {
-                    if (channelsLast) input = ChannelsLast(input);
+                    if (channelsLast) input = Interp.Images.ImageTensors.ChannelsLast(input);
                     input = input.detach().requires_grad_();
                     using var cache = m.RunWithCache(input, [layer], detach: false, stopEarly: true);
                     cache[layer][.., 42].to(float64).mean().backward();
@@ -361,8 +363,6 @@ public static class BenchConfig
     }
 
     /// <summary>The same NCHW tensor stored as NHWC (channels-last); convolutions then follow the input's layout.</summary>
-    static Tensor ChannelsLast(Tensor x) => x.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2);
-
     /// <summary>Minor page faults of this process so far (field 10 of <c>/proc/self/stat</c>).</summary>
     static long MinorFaults()
     {

@@ -18,7 +18,8 @@ const string Usage = """
       dotnet run -c Release --project src/Interp.Bench -- curves [--layer layer3] [--threads 2]   (the curve search on ResNet-18: counts, not timings)
       dotnet run -c Release --project src/Interp.Bench -- sizes [--layer layer3] [--batch 8] [--threads 1] [--rounds 4] [--malloc tuned|default|both]
       dotnet run -c Release --project src/Interp.Bench -- profile [--layer layer3] [--batch 8] [--threads 2] [--steps 12] [--resize …] [--channels-last]
-    --compare also times each configuration with the whole model run every step (no early stop), in the same process.
+    --compare also times each configuration with the whole model run every step (no early stop), and with channels-last images
+    (RenderOptions.ChannelsLast), in the same process.
     sizes: forward + backward to the layer over the input sizes Lucid's transforms give (128–152 px), NCHW and channels-last,
     with the process's kernel time and page faults.
     --malloc both runs each configuration twice, glibc's allocator defaults (INTERP_MALLOC=default) then the library's

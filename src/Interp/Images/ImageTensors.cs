@@ -20,6 +20,21 @@ public static class ImageTensors
     }
 
     /// <summary>
+    /// The same batch [N, C, H, W] stored channels-last (NHWC in memory, the shape unchanged), as PyTorch's
+    /// <c>memory_format=torch.channels_last</c>: convolutions then keep that layout, and oneDNN runs them without
+    /// reordering to and from its blocked layout. Gradients flow through it.
+    /// </summary>
+    public static Tensor ChannelsLast(Tensor images)
+    {
+        if (images.ndim != 4) throw new ArgumentException($"Channels-last applies to a batch [N, C, H, W]; got shape [{string.Join(", ", images.shape)}].", nameof(images));
+        return images.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2);
+    }
+
+    /// <summary>Whether a batch [N, C, H, W] is stored channels-last (channel stride 1, <see cref="ChannelsLast"/>).</summary>
+    public static bool IsChannelsLast(Tensor images) =>
+        images.ndim == 4 && images.stride(1) == 1 && images.stride(3) == images.shape[1] && images.stride(2) == images.shape[1] * images.shape[3];
+
+    /// <summary>
     /// The mean absolute difference between neighbouring pixels of each image [N, 3, H, W] → [N]:
     /// a simple measure of high-frequency noise (total variation per pixel).
     /// </summary>

@@ -77,6 +77,36 @@ public class RenderTests(ResNet18Fixture fixture, ITestOutputHelper output)
     }
 
     [Fact]
+    public void Channels_last_feeds_the_model_nhwc_images_and_renders_what_nchw_renders_up_to_float32_rounding()
+    {
+        var model = fixture.Model;
+        var layouts = new List<bool>();
+        using (model.Hook("conv1", t => { layouts.Add(Interp.Images.ImageTensors.IsChannelsLast(t)); return null; }))
+        {
+            using var nchw = Renderer.Render(model, Objectives.Channel("layer2:5"), Quick(12));
+            Assert.All(layouts, l => Assert.False(l));
+            layouts.Clear();
+            using var nhwc = Renderer.Render(model, Objectives.Channel("layer2:5"), Quick(12) with { ChannelsLast = true });
+            Assert.Equal(12, layouts.Count);
+            Assert.All(layouts, l => Assert.True(l, "the first convolution should produce a channels-last activation"));
+            Assert.Equal("NCHW", nchw.Provenance.MemoryFormat);
+            Assert.Equal("channels-last", nhwc.Provenance.MemoryFormat);
+            double diff = (nchw.Images - nhwc.Images).abs().max().item<float>();
+            output.WriteLine($"largest pixel difference after 12 steps: {diff:G3}; objective {nchw.History[^1]:G6} vs {nhwc.History[^1]:G6}");
+            Assert.True(diff < 1e-3, $"largest pixel difference {diff}");
+            Assert.Equal(nchw.History[^1], nhwc.History[^1], 1e-3 * Math.Abs(nchw.History[^1]));
+        }
+        Assert.NotEqual(RenderCache.Key(model, "channel", Interp.Units.Unit.Parse("layer2:5"), Quick(12)),
+                        RenderCache.Key(model, "channel", Interp.Units.Unit.Parse("layer2:5"), Quick(12) with { ChannelsLast = true }));
+        using var x = rand([2, 3, 5, 7]);
+        using var cl = Interp.Images.ImageTensors.ChannelsLast(x);
+        Assert.True(Interp.Images.ImageTensors.IsChannelsLast(cl));
+        Assert.False(Interp.Images.ImageTensors.IsChannelsLast(x));
+        Assert.Equal(0f, (cl - x).abs().max().item<float>());
+        Assert.Contains("[N, C, H, W]", Assert.Throws<ArgumentException>(() => Interp.Images.ImageTensors.ChannelsLast(x[0])).Message);
+    }
+
+    [Fact]
     public void Native_tensors_do_not_accumulate_over_hundreds_of_steps()
     {
         var counts = new Dictionary<int, long>();

@@ -64,7 +64,7 @@ public sealed class RenderCache(string? root = null)
         var version = typeof(RenderCache).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
         var description = string.Join("|", model.Name, model.Dtype, kind, unit, options.Steps, options.LearningRate, options.Seed, options.Size,
             options.Transforms.Description, options.RedirectReluSteps, options.InputResize, options.Precision, options.StopAtDeepestLayer,
-            get_num_threads(), version);
+            get_num_threads(), version) + (options.ChannelsLast ? "|channels-last" : "");   // NCHW keys stay as they were
         var hash = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(description)))[..16].ToLowerInvariant();
         var safe = string.Concat($"{model.Name}-{kind}-{unit}".Select(ch => char.IsLetterOrDigit(ch) || ch is '-' or '.' ? ch : '_'));
         return $"{safe}-{hash}";

@@ -40,6 +40,13 @@ public sealed record RenderOptions
     /// bit for bit; false runs the whole model every step, for comparison in benchmarks.
     /// </summary>
     public bool StopAtDeepestLayer { get; init; } = true;
+    /// <summary>
+    /// Feed the model channels-last images (<see cref="Images.ImageTensors.ChannelsLast"/>). Convolutions then run without
+    /// layout reorders; the `sizes` and `bench-one --compare` benchmarks measure the gain on a CPU. The renders differ from
+    /// the default NCHW ones in float32 rounding (another summation order), so the default stays NCHW and renders stay
+    /// reproducible across versions; the choice is part of the provenance and of the render cache's key.
+    /// </summary>
+    public bool ChannelsLast { get; init; }
     /// <summary>Receives progress after every step.</summary>
     public IProgress<RenderProgress>? Progress { get; init; }
     /// <summary>Stops the render between steps.</summary>

@@ -19,7 +19,8 @@ public sealed record RenderProvenance(
     string Precision,
     int Threads,
     string Cpu,
-    string LibraryVersion)
+    string LibraryVersion,
+    string MemoryFormat = "NCHW")
 {
     /// <summary>Indented JSON.</summary>
     public string ToJson() => JsonSerializer.Serialize(this, new JsonSerializerOptions

@@ -3,6 +3,7 @@ using System.Reflection;
 using Interp.FeatureVisualization.Objectives;
 using Interp.FeatureVisualization.Transforms;
 using Interp.Hooks;
+using Interp.Images;
 using Interp.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -65,6 +66,7 @@ public static class Renderer
                     optimizer.zero_grad();
                     var image = param.Image();
                     var input = transforms.Apply(image, generator).to(dtype);
+                    if (options.ChannelsLast) input = ImageTensors.ChannelsLast(input);
                     using var cache = options.StopAtDeepestLayer || layers.Count == 0
                         ? model.RunUpTo(input, layers, detach: false, checkRange: step == 1)
                         : model.RunWithCache(input, layers, detach: false, stopEarly: false);
@@ -99,7 +101,8 @@ public static class Renderer
         var provenance = new RenderProvenance(objective.Description, objective.ToJson(), param.Description, transforms.Description, options.Seed,
             options.Steps, options.LearningRate, options.RedirectReluSteps, model.Name, dtype == ScalarType.BFloat16 ? nameof(Precision.BFloat16) : nameof(Precision.Float32),
             get_num_threads(), CpuInfo.Current.Identity,
-            typeof(Renderer).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown");
+            typeof(Renderer).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown",
+            options.ChannelsLast ? "channels-last" : "NCHW");
         return new RenderResult(snapshots, history, provenance);
     }
 
