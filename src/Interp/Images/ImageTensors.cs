@@ -21,8 +21,8 @@ public static class ImageTensors
 
     /// <summary>
     /// The same batch [N, C, H, W] stored channels-last (NHWC in memory, the shape unchanged), as PyTorch's
-    /// <c>memory_format=torch.channels_last</c>: convolutions then keep that layout, and oneDNN runs them without
-    /// reordering to and from its blocked layout. Gradients flow through it.
+    /// <c>memory_format=torch.channels_last</c>: convolutions then keep that layout, and oneDNN reorders only their weights
+    /// (on an AMD Zen 5 host, one reorder per convolution instead of three in NCHW). Gradients flow through it.
     /// </summary>
     public static Tensor ChannelsLast(Tensor images)
     {

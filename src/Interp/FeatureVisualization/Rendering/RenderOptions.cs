@@ -41,7 +41,7 @@ public sealed record RenderOptions
     /// </summary>
     public bool StopAtDeepestLayer { get; init; } = true;
     /// <summary>
-    /// Feed the model channels-last images (<see cref="Images.ImageTensors.ChannelsLast"/>). Convolutions then run without
+    /// Feed the model channels-last images (<see cref="Images.ImageTensors.ChannelsLast"/>). Convolutions then run with fewer
     /// layout reorders; the `sizes` and `bench-one --compare` benchmarks measure the gain on a CPU. The renders differ from
     /// the default NCHW ones in float32 rounding (another summation order), so the default stays NCHW and renders stay
     /// reproducible across versions; the choice is part of the provenance and of the render cache's key.
