@@ -238,7 +238,6 @@ public static class BenchConfig
             bare_forward_images_per_s = Math.Round(images / bareS, 2), scan_over_bare = Math.Round(bareS / scanS, 3) };
     }
 
-    /// <summary>Median step time after the ReLU-redirection steps and two more.</summary>
     /// <summary>
     /// The median time of a render step after the steps with redirected ReLU gradients and a warm-up, and the objective at the end.
     /// <paramref name="between"/>, when given, runs after each measured step (after the step's time is taken, before the next
@@ -362,7 +361,6 @@ public static class BenchConfig
         };
     }
 
-    /// <summary>The same NCHW tensor stored as NHWC (channels-last); convolutions then follow the input's layout.</summary>
     /// <summary>Minor page faults of this process so far (field 10 of <c>/proc/self/stat</c>).</summary>
     static long MinorFaults()
     {

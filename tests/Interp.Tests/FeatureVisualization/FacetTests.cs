@@ -108,13 +108,8 @@ public class FacetTests
         var x = Images(3).requires_grad_(true);
         var a = A(x.detach());
         var target = Objectives.Channel(new Unit("b", 0));
-        // Each image's attribution vector over a's two channels: Σ_p a·relu(2·v_c·a / P).
-        var vectors = Enumerable.Range(0, 3).Select(i => Enumerable.Range(0, 2).Select(c =>
-        {
-            double sum = 0;
-            for (int y = 0; y < 4; y++) for (int z = 0; z < 4; z++) sum += a[i, c, y, z] * Math.Max(0, 2 * SquareNet.V[c] * a[i, c, y, z] / 16);
-            return sum;
-        }).ToArray()).ToArray();
+        // Each image's attribution vector over a's two channels: Σ_p a·relu(2·v_c·a / P), the facet term with a one-hot facet.
+        var vectors = Enumerable.Range(0, 3).Select(i => Enumerable.Range(0, 2).Select(c => Expected(a, i, (k, _, _) => k == c ? 1 : 0, 1)).ToArray()).ToArray();
         double Cos(double[] u, double[] v) => (u[0] * v[0] + u[1] * v[1]) / Math.Sqrt((u[0] * u[0] + u[1] * u[1]) * (v[0] * v[0] + v[1] * v[1]));
         var expected = Enumerable.Range(0, 3).Select(i => Enumerable.Range(0, 3).Where(j => j != i).Sum(j => Cos(vectors[i], vectors[j])) / 3).ToArray();
         var ctx = Context(model, x, out var cache);

@@ -54,7 +54,7 @@ public static class ToyClipEvaluation
         using var scope = NewDisposeScope();
         var prompts = Enumerable.Range(0, ToyConcepts.Shapes.Count).Select(DrawingPrompt)
             .Concat(Enumerable.Range(0, ToyConcepts.Shapes.Count).Select(WordPrompt)).ToList();
-        var text = model.EncodeText(tensor(prompts.SelectMany(ToyVocabulary.Encode).ToArray(), [prompts.Count, ToyVocabulary.ContextLength]));
+        var text = model.EncodeText(ToyVocabulary.EncodeAll(prompts));
         var probabilities = model.Logits(model.EncodeImage(images), text).softmax(1);
         var best = probabilities.argmax(1).data<long>().ToArray();
         var word = probabilities[.., ToyConcepts.Shapes.Count..].sum(1).to(float64).data<double>().ToArray();

@@ -121,7 +121,7 @@ public sealed class ToyDataset(int seed)
         Parallel.For(0, count, i => images[i] = examples[i].Draw());
         var stacked = stack(images);
         foreach (var t in images) t.Dispose();
-        var tokens = tensor(examples.SelectMany(e => ToyVocabulary.Encode(e.Caption)).ToArray(), [count, ToyVocabulary.ContextLength]);
+        var tokens = ToyVocabulary.EncodeAll([.. examples.Select(e => e.Caption)]);
         return (stacked, tokens, examples);
     }
 

@@ -1,3 +1,5 @@
+using static TorchSharp.torch;
+
 namespace Interp.Clip.Toy;
 
 /// <summary>
@@ -35,6 +37,10 @@ public static class ToyVocabulary
         ids[words.Length + 1] = End;
         return ids;
     }
+
+    /// <summary>Id rows of several captions, [captions, <see cref="ContextLength"/>] (see <see cref="Encode"/>).</summary>
+    public static Tensor EncodeAll(IReadOnlyList<string> captions) =>
+        tensor(captions.SelectMany(Encode).ToArray(), [captions.Count, ContextLength]);
 
     /// <summary>The article before <paramref name="word"/> in a caption: "an" before a vowel, else "a".</summary>
     public static string Article(string word) => "aeiou".Contains(word[0]) ? "an" : "a";

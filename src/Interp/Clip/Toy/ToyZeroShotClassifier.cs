@@ -17,8 +17,7 @@ public sealed class ToyZeroShotClassifier : IDisposable
         _model = model;
         using var _ = no_grad();
         using var scope = NewDisposeScope();
-        var tokens = tensor(Enumerable.Range(0, ToyConcepts.Shapes.Count).SelectMany(s => ToyVocabulary.Encode(prompt(s))).ToArray(),
-            [ToyConcepts.Shapes.Count, ToyVocabulary.ContextLength]);
+        var tokens = ToyVocabulary.EncodeAll([.. Enumerable.Range(0, ToyConcepts.Shapes.Count).Select(prompt)]);
         _prompts = model.EncodeText(tokens).DetachFromDisposeScope();
     }
 

@@ -195,12 +195,8 @@ public static class Objectives
     /// </remarks>
     public static Objective Facet(Objective target, Facet facet, double strength = 1, double? strengthTo = null, int? batch = null)
     {
-        ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(facet);
-        if (target.NeedsGradients)
-            throw new ArgumentException($"The facet's target '{target}' is itself an attribution objective; give the unit's objective, e.g. Objectives.Channel(unit).", nameof(target));
-        if (target.ModelLayers.Count == 0)
-            throw new ArgumentException($"The facet's target '{target}' reads no model layer, so it has no attribution to '{facet.Layer}'.", nameof(target));
+        RequireAttributionTarget(target, facet.Layer);
         if (!double.IsFinite(strength)) throw new ArgumentOutOfRangeException(nameof(strength), strength, "The strength must be a finite number.");
         if (strengthTo is { } to && !double.IsFinite(to)) throw new ArgumentOutOfRangeException(nameof(strengthTo), to, "The strength must be a finite number.");
 
@@ -209,8 +205,7 @@ public static class Objectives
             : full([ctx.Batch], strength, dtype: float32, device: ctx.Input.device);
         Tensor PerImage(ObjectiveContext ctx, Tensor targetValue)
         {
-            var a = ctx[facet.Layer];
-            var attribution = a * nn.functional.relu(ctx.Gradient(targetValue, facet.Layer));
+            var attribution = Attribution(ctx, targetValue, facet.Layer);
             return (attribution * facet.WeightsFor(attribution)).flatten(1).sum(1) * Strengths(ctx);
         }
         var spec = Spec("facet", ("target", target.Spec.DeepClone()), ("name", facet.Name), ("layer", facet.Layer),
@@ -234,23 +229,33 @@ public static class Objectives
     /// the appendix's words ("attribution = gradient ⊙ activation", "maximize the orthogonal components").</remarks>
     public static Objective AttributionDiversity(Objective target, string layer)
     {
-        ArgumentNullException.ThrowIfNull(target);
-        if (target.NeedsGradients)
-            throw new ArgumentException($"The target '{target}' is itself an attribution objective; give the unit's objective, e.g. Objectives.Channel(unit).", nameof(target));
-        if (target.ModelLayers.Count == 0)
-            throw new ArgumentException($"The target '{target}' reads no model layer, so it has no attribution to '{layer}'.", nameof(target));
+        RequireAttributionTarget(target, layer);
         return Atom($"attribution_diversity({layer}, {target})", Spec("attribution_diversity", ("target", target.Spec.DeepClone()), ("layer", layer)),
             [.. target.Layers, layer], ctx =>
             {
                 var a = ctx[layer];
                 if (a.ndim != 4) throw new ArgumentException($"attribution_diversity needs a spatial layer [N, C, H, W]; '{layer}' gave [{string.Join(", ", a.shape)}].");
                 long n = a.shape[0];
-                var attribution = (a * nn.functional.relu(ctx.Gradient(target.Evaluate(ctx).sum(), layer))).sum([2, 3]);   // [N, C]
+                var attribution = Attribution(ctx, target.Evaluate(ctx).sum(), layer).sum([2, 3]);   // [N, C]
                 var unit = attribution / attribution.norm(1, keepdim: true).clamp_min(1e-10);
                 var sims = unit.matmul(unit.t());
                 return (sims.sum(1) - sims.diagonal()) / n;
             }, null, Reduction.Sum, needsGradients: true);
     }
+
+    /// <summary>The checks both attribution objectives make of their target (a unit's objective that reads a model layer).</summary>
+    static void RequireAttributionTarget(Objective target, string layer)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        if (target.NeedsGradients)
+            throw new ArgumentException($"The target '{target}' is itself an attribution objective; give the unit's objective, e.g. Objectives.Channel(unit).", nameof(target));
+        if (target.ModelLayers.Count == 0)
+            throw new ArgumentException($"The target '{target}' reads no model layer, so it has no attribution to '{layer}'.", nameof(target));
+    }
+
+    /// <summary>Activation × relu(gradient of <paramref name="value"/>) at <paramref name="layer"/>, the gradient held constant: [N, C, H, W].</summary>
+    static Tensor Attribution(ObjectiveContext ctx, Tensor value, string layer) =>
+        ctx[layer] * nn.functional.relu(ctx.Gradient(value, layer));
 
     /// <summary>Σ|x − <paramref name="constant"/>| over <paramref name="layer"/> (default: the image). Subtract it to penalize.</summary>
     public static Objective L1(string layer = ObjectiveContext.InputLayer, double constant = 0, int? batch = null) =>

@@ -132,18 +132,14 @@ public static class Renderer
     {
         using var scope = NewDisposeScope();
         var input = size is { } s ? new Resize(s).Apply(images, null!) : images; // Resize draws no random numbers
-        if (!objective.NeedsGradients)
-        {
-            using var _ = no_grad();
-            using var cache = model.RunUpTo(input.to(model.Dtype), objective.ModelLayers, detach: true);
-            return objective.Evaluate(ObjectiveContext.FromCache(cache, images)).detach().clone().MoveToOuterDisposeScope();
-        }
-        // Attribution objectives read a gradient through the model: keep the graph (weights frozen, input tracked).
-        using var grad = enable_grad();
-        using var frozen = model.FreezeWeights();
-        var tracked = input.to(model.Dtype).detach().requires_grad_(true);
-        using var graphCache = model.RunUpTo(tracked, objective.ModelLayers, detach: false);
-        return objective.Evaluate(ObjectiveContext.FromCache(graphCache, images)).detach().clone().MoveToOuterDisposeScope();
+        // Attribution objectives read a gradient through the model: they keep the graph (weights frozen, input tracked).
+        bool graph = objective.NeedsGradients;
+        using var mode = graph ? enable_grad() : no_grad();
+        using var frozen = graph ? model.FreezeWeights() : null;
+        var x = input.to(model.Dtype);
+        if (graph) x = x.detach().requires_grad_(true);
+        using var cache = model.RunUpTo(x, objective.ModelLayers, detach: !graph);
+        return objective.Evaluate(ObjectiveContext.FromCache(cache, images)).detach().clone().MoveToOuterDisposeScope();
     }
 
     static void RemoveAll(List<IDisposable> hooks)
