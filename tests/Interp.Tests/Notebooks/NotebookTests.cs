@@ -13,9 +13,7 @@ public sealed class NotebookRunFixture
 {
     public NotebookRunFixture()
     {
-        var config = typeof(NotebookTests).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
-        var runner = Path.Combine(TestPaths.RepoRoot, "src", "Interp.Runner", "bin", config, "net10.0", "Interp.Runner.dll");
-        if (!File.Exists(runner)) throw new FileNotFoundException($"The runner should be built at {runner} (the test project references it).");
+        var runner = Runner;
         // README's documented step: pack the library and install the package the set-up cells reference.
         var (code, output) = NotebookTests.Dotnet([runner, "pack"], TimeSpan.FromMinutes(10));
         if (code != 0) throw new InvalidOperationException("Packing the notebook library failed:\n" + output);
@@ -25,6 +23,17 @@ public sealed class NotebookRunFixture
             new Dictionary<string, string> { ["INTERP_QUICK"] = "1" });
         var summary = Path.Combine(OutDir, "summary.json");
         Summary = File.Exists(summary) ? JsonDocument.Parse(File.ReadAllText(summary)) : null;
+    }
+
+    /// <summary>The built runner (the test project references it).</summary>
+    public static string Runner
+    {
+        get
+        {
+            var config = typeof(NotebookTests).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
+            var runner = Path.Combine(TestPaths.RepoRoot, "src", "Interp.Runner", "bin", config, "net10.0", "Interp.Runner.dll");
+            return File.Exists(runner) ? runner : throw new FileNotFoundException($"The runner should be built at {runner} (the test project references it).");
+        }
     }
 
     public string OutDir { get; }
