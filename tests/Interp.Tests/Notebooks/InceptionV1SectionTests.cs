@@ -23,7 +23,8 @@ public class InceptionV1SectionTests(NotebookRunFixture run)
         var installed = Path.Combine(Interp.Curriculum.LibraryPackage.GlobalPackagesFolder(), "interp.notebooks", Interp.Curriculum.LibraryPackage.Version(TestPaths.RepoRoot));
         Assert.True(Directory.Exists(installed), $"the fixture installed no package at {installed} (its notebook run exited with {run.ExitCode})");
         var cache = TestPaths.Temp("inception-cache");
-        var weights = new DownloadCache(Path.Combine(cache, "downloads")).PathOf(InceptionV1Lucid.Weights);
+        var downloads = new DownloadCache(Path.Combine(cache, "downloads"));
+        var weights = downloads.PathOf(InceptionV1Lucid.Weights);
         Directory.CreateDirectory(Path.GetDirectoryName(weights)!);
         File.Copy(Path.Combine(TestPaths.Fixtures, "inceptionv1-lucent", "state_dict.pth"), weights);
 
@@ -49,6 +50,6 @@ public class InceptionV1SectionTests(NotebookRunFixture run)
         Assert.Contains(html, h => h.Contains("mixed3b:379", StringComparison.Ordinal) && h.Contains("Selectivity", StringComparison.Ordinal));
         Assert.Contains(html, h => h.Contains("mixed3b family: orientation tuning, scaled to peak", StringComparison.Ordinal) && h.Contains("mixed3b:324", StringComparison.Ordinal));
         // The weights stayed in this test's cache, with the hash recorded on first use beside them.
-        Assert.True(File.Exists(new DownloadCache(Path.Combine(cache, "downloads")).RecordedHashPath(InceptionV1Lucid.Weights)));
+        Assert.True(File.Exists(downloads.RecordedHashPath(InceptionV1Lucid.Weights)));
     }
 }
