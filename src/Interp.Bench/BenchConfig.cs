@@ -20,11 +20,11 @@ public static class BenchConfig
     public static BenchResult Run(string layer, int batch, int threads, string dtype, int steps, ModelInputResize resize, bool compare)
     {
         set_num_threads(threads);
-        var precision = dtype switch { "float32" => Precision.Float32, "bfloat16" => Precision.BFloat16, _ => throw new ArgumentException($"Unknown dtype '{dtype}'; use float32 or bfloat16.") };
+        var precision = ParsePrecision(dtype);
         using var model = ModelZoo.Load("resnet18");
         if (precision == Precision.BFloat16) model.To(ScalarType.BFloat16);
         var objective = Objectives.Channel($"{layer}:42");
-        var options = new RenderOptions { Size = 128, Batch = batch, Precision = precision, Seed = 0, InputResize = resize };
+        var spec = new RenderSpec { Size = 128, Batch = batch, Precision = precision, Seed = 0, InputResize = resize };
 
         // A bare forward + backward to the input, stopped at the same layer, at the size the model sees in the middle of the
         // transforms' range (no resize: 128 + 2·12 − 8, scale 1, − 4 = 140). It runs between render steps, one after each,
@@ -37,9 +37,9 @@ public static class BenchConfig
             using var cache = model.RunWithCache(x, [layer], detach: false, stopEarly: true);
             cache[layer][.., 42].to(float32).mean().backward();
         }
-        var (step, history, times) = StepMs(model, objective, options, steps, Bare);
-        double? full = compare ? StepMs(model, objective, options with { StopAtDeepestLayer = false }, steps).Ms : null;
-        double? channelsLast = compare ? StepMs(model, objective, options with { ChannelsLast = true }, steps).Ms : null;
+        var (step, history, times) = StepMs(model, objective, spec, steps, Bare);
+        double? full = compare ? StepMs(model, objective, spec, steps, stopAtDeepestLayer: false).Ms : null;
+        double? channelsLast = compare ? StepMs(model, objective, spec with { ChannelsLast = true }, steps).Ms : null;
         double fwdBwd = Median(times);
         var cpu = CpuInfo.Current;
         return new BenchResult(cpu.Identity, cpu.NativeBFloat16, NativeAllocator.Current.Tuned, "resnet18", objective.Description, resize.ToString(), 128, batch, threads, dtype,
@@ -49,53 +49,37 @@ public static class BenchConfig
     }
 
     /// <summary>
-    /// Where a render step's time goes: the render loop's phases timed one by one (median over
-    /// <paramref name="steps"/> steps after a warm-up), next to a bare forward + backward to the same layer.
+    /// Where a render step's time and memory go: a <see cref="RenderSession"/>'s phases timed one by one (median over
+    /// <paramref name="steps"/> steps after the redirected steps and a warm-up), with the process's peak resident memory
+    /// within each phase (the kernel's high-water mark, reset at every phase boundary) and the peak over the whole run,
+    /// next to a bare forward + backward to the same layer at the size the model sees in the middle of the transforms' range.
     /// </summary>
     public static object Profile(string layer, int batch, int threads, int steps, ModelInputResize resize, bool channelsLast = false)
     {
         set_num_threads(threads);
-        Tensor Layout(Tensor x) => channelsLast ? Interp.Images.ImageTensors.ChannelsLast(x) : x;
         using var model = ModelZoo.Load("resnet18");
         var objective = Objectives.Channel($"{layer}:42");
-        var options = new RenderOptions { Size = 128, Batch = batch, Seed = 0, InputResize = resize };
-        using var generator = new Generator().manual_seed(0);
-        using var param = new Interp.FeatureVisualization.Parameterizations.FourierImage(batch, 128, 128, generator);
-        var transforms = Renderer.ModelTransforms(options, 128, 128, model.Input.Size);
-        using var optimizer = optim.Adam(param.Parameters, lr: 0.05);
-        using var frozen = model.FreezeWeights();
-        var phases = new[] { "image", "transforms", "forward", "objective", "backward", "optimizer", "dispose" };
-        var times = phases.ToDictionary(p => p, _ => new List<double>());
+        var spec = new RenderSpec { Size = 128, Batch = batch, Seed = 0, InputResize = resize, ChannelsLast = channelsLast };
+        int skip = spec.RedirectReluSteps + 2;
+        using var session = new RenderSession(model, objective, spec with { Steps = skip + steps });
+        var observer = new PhaseObserver(skip);
+        session.Observer = observer;
+        int side = resize == ModelInputResize.None ? 140 : model.Input.Size;
         var bare = new List<double>();
-        for (int i = 0; i < steps + 5; i++)
+        for (int i = 0; i < skip + steps; i++)
         {
+            session.Step();
+            using var scope = NewDisposeScope();
+            var x = rand([batch, 3, side, side]);
+            if (channelsLast) x = Interp.Images.ImageTensors.ChannelsLast(x);
+            x.requires_grad_();
             var sw = Stopwatch.StartNew();
-            double Lap() { var t = sw.Elapsed.TotalMilliseconds; sw.Restart(); return t; }
-            var lap = new double[phases.Length];
-            long side;
-            using (var scope = NewDisposeScope())
-            {
-                optimizer.zero_grad();
-                var image = param.Image(); lap[0] = Lap();
-                var input = Layout(transforms.Apply(image, generator)); lap[1] = Lap();
-                side = input.shape[2];
-                using var cache = model.RunWithCache(input, [layer], detach: false, stopEarly: true); lap[2] = Lap();
-                var total = objective.Total(ObjectiveContext.FromCache(cache, image)); total.item<float>(); lap[3] = Lap();
-                (-total).backward(); lap[4] = Lap();
-                optimizer.step(); lap[5] = Lap();
-            }
-            lap[6] = Lap();
-            // The same network work alone, at the size this step fed it.
-            using (var scope = NewDisposeScope())
-            {
-                var x = Layout(rand([batch, 3, side, side])).requires_grad_();
-                sw.Restart();
-                using var cache = model.RunWithCache(x, [layer], detach: false, stopEarly: true);
-                cache[layer][.., 42].mean().backward();
-                if (i >= 5) bare.Add(sw.Elapsed.TotalMilliseconds);
-            }
-            if (i >= 5) for (int k = 0; k < phases.Length; k++) times[phases[k]].Add(lap[k]);
+            using var cache = model.RunWithCache(x, [layer], detach: false, stopEarly: true);
+            cache[layer][.., 42].mean().backward();
+            if (i >= skip) bare.Add(sw.Elapsed.TotalMilliseconds);
         }
+        var phases = Enum.GetValues<RenderPhase>().Select(p => p.ToString().ToLowerInvariant()).ToArray();
+        var times = Enum.GetValues<RenderPhase>().ToDictionary(p => p.ToString().ToLowerInvariant(), p => observer.Times[p]);
         var medians = phases.ToDictionary(p => p, p => Math.Round(Median(times[p]), 2));
         // Each piece of the image path alone, forward and backward, on this batch.
         var pieces = new Dictionary<string, double>();
@@ -128,7 +112,8 @@ public static class BenchConfig
         return new
         {
             cpu = CpuInfo.Current.Identity, layer, batch, threads, input_resize = resize.ToString(), channels_last = channelsLast, phases_ms = medians, image_path_fwd_bwd_ms = pieces,
-            step_ms = Math.Round(medians.Values.Sum(), 2), bare_fwd_bwd_ms = Math.Round(Median(bare), 2),
+            phases_peak_mb = Enum.GetValues<RenderPhase>().ToDictionary(p => p.ToString().ToLowerInvariant(), p => Math.Round(observer.PeakMb[p], 1)),
+            step_ms = Math.Round(medians.Values.Sum(), 2), bare_fwd_side = side, bare_fwd_bwd_ms = Math.Round(Median(bare), 2), peak_mb = Math.Round(PeakMb(), 1),
         };
     }
 
@@ -240,35 +225,61 @@ public static class BenchConfig
 
     /// <summary>
     /// The median time of a render step after the steps with redirected ReLU gradients and a warm-up, and the objective at the end.
-    /// <paramref name="between"/>, when given, runs after each measured step (after the step's time is taken, before the next
-    /// step's clock starts); its own times are returned.
+    /// <paramref name="between"/>, when given, runs after each measured step (outside the step's time); its own times are returned.
     /// </summary>
-    static (double Ms, double Objective, List<double> BetweenMs) StepMs(Interp.Hooks.HookedModel model, Objective objective, RenderOptions options, int steps,
-        Action? between = null)
+    static (double Ms, double Objective, List<double> BetweenMs) StepMs(Interp.Hooks.HookedModel model, Objective objective, RenderSpec spec, int steps,
+        Action? between = null, bool stopAtDeepestLayer = true)
     {
-        const int warmup = 2;
-        int skip = options.RedirectReluSteps + warmup;
+        int skip = spec.RedirectReluSteps + 2;
         var stepTimes = new List<double>();
         var betweenTimes = new List<double>();
-        var clock = Stopwatch.StartNew();
-        double stepStart = 0;
-        var progress = new Callback(p =>
+        using var session = new RenderSession(model, objective, spec with { Steps = skip + steps }, stopAtDeepestLayer);
+        for (int step = 1; step <= skip + steps; step++)
         {
-            double now = clock.Elapsed.TotalMilliseconds;
-            if (p.Step > skip)
-            {
-                stepTimes.Add(now - stepStart);
-                if (between is not null)
-                {
-                    between();
-                    betweenTimes.Add(clock.Elapsed.TotalMilliseconds - now);
-                }
-            }
-            stepStart = clock.Elapsed.TotalMilliseconds;
-        });
-        using var result = Renderer.Render(model, objective, options with { Steps = skip + steps, Progress = progress });
-        return (Median(stepTimes), result.History[^1], betweenTimes);
+            var sw = Stopwatch.StartNew();
+            session.Step();
+            if (step <= skip) continue;
+            stepTimes.Add(sw.Elapsed.TotalMilliseconds);
+            if (between is null) continue;
+            sw.Restart();
+            between();
+            betweenTimes.Add(sw.Elapsed.TotalMilliseconds);
+        }
+        return (Median(stepTimes), session.History[^1], betweenTimes);
     }
+
+    /// <summary>
+    /// Different units in one batch against one unit at a time: for each batch size, <paramref name="units"/> channels of
+    /// <paramref name="layer"/> rendered <paramref name="steps"/> steps each (<see cref="Objectives.Channels"/>, Lucid's
+    /// defaults otherwise), and the units per minute that gives. Every size renders the same units, in one process.
+    /// </summary>
+    public static IEnumerable<object> Units(string layer, int units, IReadOnlyList<int> batches, int threads, int steps, string dtype)
+    {
+        set_num_threads(threads);
+        var precision = ParsePrecision(dtype);
+        using var model = ModelZoo.Load("resnet18");
+        if (precision == Precision.BFloat16) model.To(ScalarType.BFloat16);
+        foreach (var batch in batches)
+        {
+            var sw = Stopwatch.StartNew();
+            for (int first = 0; first < units; first += batch)
+            {
+                var group = Enumerable.Range(first, Math.Min(batch, units - first)).Select(c => new Interp.Units.Unit(layer, c)).ToList();
+                var objective = group.Count == 1 ? Objectives.Channel(group[0]) : Objectives.Channels(group);
+                using var result = Renderer.Render(model, objective, new RenderSpec { Steps = steps, Batch = group.Count, Precision = precision });
+            }
+            double minutes = sw.Elapsed.TotalMinutes;
+            yield return new { cpu = CpuInfo.Current.Identity, native_bf16 = CpuInfo.Current.NativeBFloat16, layer, units, units_per_render = batch, steps, threads, dtype,
+                seconds = Math.Round(sw.Elapsed.TotalSeconds, 1), units_per_minute = Math.Round(units / minutes, 2), peak_mb = Math.Round(PeakMb(), 1) };
+        }
+    }
+
+    static Precision ParsePrecision(string dtype) => dtype switch
+    {
+        "float32" => Precision.Float32,
+        "bfloat16" => Precision.BFloat16,
+        _ => throw new ArgumentException($"Unknown dtype '{dtype}'; valid: float32, bfloat16."),
+    };
 
     /// <summary>Resident memory after <paramref name="steps"/> render steps, sampled along the way: flat means no leak.</summary>
     public static object Soak(int steps, int batch, int threads)
@@ -278,7 +289,8 @@ public static class BenchConfig
         var samples = new List<(int Step, double RssMb)>();
         var every = Math.Max(1, steps / 10);
         var progress = new Callback(p => { if (p.Step % every == 0 || p.Step == 1) samples.Add((p.Step, RssMb())); });
-        using var result = Renderer.Render(model, Objectives.Channel("layer2:42"), new RenderOptions { Steps = steps, Size = 128, Batch = batch, Seed = 0, Progress = progress });
+        using var result = Renderer.Render(model, Objectives.Channel("layer2:42"), new RenderSpec { Steps = steps, Size = 128, Batch = batch, Seed = 0 },
+            new RenderControl { Progress = progress });
         var first = samples.First(s => s.Step >= every);
         return new
         {
@@ -382,5 +394,39 @@ public static class BenchConfig
     sealed class Callback(Action<RenderProgress> report) : IProgress<RenderProgress>
     {
         public void Report(RenderProgress value) => report(value);
+    }
+
+    /// <summary>Times each phase of a session's steps after the first <paramref name="skip"/> and keeps each phase's peak memory.</summary>
+    sealed class PhaseObserver(int skip) : IRenderStepObserver
+    {
+        readonly Stopwatch _clock = new();
+        int _step;
+        public Dictionary<RenderPhase, List<double>> Times { get; } = Enum.GetValues<RenderPhase>().ToDictionary(p => p, _ => new List<double>());
+        public Dictionary<RenderPhase, double> PeakMb { get; } = Enum.GetValues<RenderPhase>().ToDictionary(p => p, _ => 0.0);
+
+        public void StepStarting(int step)
+        {
+            _step = step;
+            ResetPeak();
+            _clock.Restart();
+        }
+
+        public void PhaseEnded(RenderPhase phase)
+        {
+            double ms = _clock.Elapsed.TotalMilliseconds;
+            if (_step > skip)
+            {
+                Times[phase].Add(ms);
+                PeakMb[phase] = Math.Max(PeakMb[phase], BenchConfig.PeakMb());
+            }
+            ResetPeak();
+            _clock.Restart();
+        }
+
+        /// <summary>Sets the kernel's high-water mark of resident memory to the current resident memory (Linux: clear_refs 5).</summary>
+        static void ResetPeak()
+        {
+            try { File.WriteAllText("/proc/self/clear_refs", "5"); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        }
     }
 }

@@ -18,8 +18,10 @@ const string Usage = """
       dotnet run -c Release --project src/Interp.Bench -- curves [--layer layer3] [--threads 2]   (the curve search on ResNet-18: counts, not timings)
       dotnet run -c Release --project src/Interp.Bench -- sizes [--layer layer3] [--batch 8] [--threads 1] [--rounds 4] [--malloc tuned|default|both]
       dotnet run -c Release --project src/Interp.Bench -- profile [--layer layer3] [--batch 8] [--threads 2] [--steps 12] [--resize …] [--channels-last]
+      dotnet run -c Release --project src/Interp.Bench -- units [--layer layer3] [--units 8] [--batches 1,4,8] [--threads 2] [--steps 64] [--dtype float32|bfloat16]
     --compare also times each configuration with the whole model run every step (no early stop), and with channels-last images
-    (RenderOptions.ChannelsLast), in the same process.
+    (RenderSpec.ChannelsLast), in the same process.
+    units: units per minute rendering different units in one batch (Objectives.Channels) against one unit at a time.
     sizes: forward + backward to the layer over the input sizes Lucid's transforms give (128–152 px), NCHW and channels-last,
     with the process's kernel time and page faults.
     --malloc both runs each configuration twice, glibc's allocator defaults (INTERP_MALLOC=default) then the library's
@@ -71,6 +73,11 @@ switch (args[0])
         return 0;
     case "profile":
         Console.WriteLine(JsonSerializer.Serialize(BenchConfig.Profile(Str("--layer", "layer3"), Arg("--batch", 8), Arg("--threads", 2), steps, resize, args.Contains("--channels-last")), json));
+        return 0;
+    case "units":
+        var batches = Str("--batches", "1,4,8").Split(',').Select(b => int.Parse(b, CultureInfo.InvariantCulture)).ToList();
+        foreach (var row in BenchConfig.Units(Str("--layer", "layer3"), Arg("--units", 8), batches, Arg("--threads", 2), Arg("--steps", 64), Str("--dtype", "float32")))
+            Console.WriteLine(JsonSerializer.Serialize(row, json));
         return 0;
     case "clip":
         var dtypes = Str("--dtype", "both") switch { "both" => new[] { "float32", "bfloat16" }, var d => new[] { d } };

@@ -76,7 +76,7 @@ public static class NotebookFormatters
     {
         using var grid = r.Grid();
         var p = r.Provenance;
-        return grid.ToHtml() + $"<div style=\"font-size:11px;color:#555;font-family:sans-serif\">{WebUtility.HtmlEncode(p.Parameterization)} · {WebUtility.HtmlEncode(p.Transforms)} · {p.Steps} steps · seed {p.Seed} · {WebUtility.HtmlEncode(p.Precision)} · objective {r.History[^1].ToString("G4", CultureInfo.InvariantCulture)}</div>";
+        return grid.ToHtml() + $"<div style=\"font-size:11px;color:#555;font-family:sans-serif\">{WebUtility.HtmlEncode(p.Parameterization)} · {WebUtility.HtmlEncode(p.Transforms)} · {p.Spec.Steps} steps · seed {p.Spec.Seed} · {WebUtility.HtmlEncode(p.Precision)} · objective {r.History[^1].ToString("G4", CultureInfo.InvariantCulture)}</div>";
     }
 
     static string ModelHtml(HookedModel m) =>

@@ -285,7 +285,7 @@ public class FacetTests
         int unit = report.MultimodalUnits[0];
         var target = Objectives.Channel(new Unit("visual.stage4", unit));
         var objective = target + Objectives.Facet(target, fit.Facet, 20, batch: 0) + Objectives.Facet(target, fit.Facet.Opposite("drawings"), 20, batch: 1);
-        using var render = Renderer.Render(model, objective, new RenderOptions { Steps = 128, Size = 64, Batch = 2, Seed = 3 });
+        using var render = Renderer.Render(model, objective, new RenderSpec { Steps = 128, Size = 64, Batch = 2, Seed = 3 });
 
         // Judged by the model's own text tower, which the probe never saw: probability of "the word …" prompts over "a drawing of …" ones.
         var pWord = ToyClipEvaluation.Read(clip, render.Images).Select(r => r.WordProbability).ToArray();

@@ -9,7 +9,7 @@ public sealed class RenderCacheTests : IDisposable
 {
     readonly string _root = Path.Combine(Path.GetTempPath(), $"interp-render-cache-{Guid.NewGuid():N}");
 
-    static RenderOptions Options(long seed = 0) => new() { Steps = 4, Size = 16, Seed = seed, Transforms = new TransformStack([new Jitter(1)]) };
+    static RenderSpec Options(long seed = 0) => new() { Steps = 4, Size = 16, Seed = seed, Transforms = new TransformStack([new Jitter(1)]) };
 
     [Fact]
     public void A_render_is_made_once_then_read_from_disk_and_any_option_that_changes_the_image_makes_a_new_one()

@@ -13,7 +13,7 @@ namespace Interp.Tests.FeatureVisualization;
 [Collection("resnet18")]
 public class RenderFidelityTests(ResNet18Fixture fixture, ITestOutputHelper output)
 {
-    static RenderOptions Small(int steps) => new() { Steps = steps, Size = 64, Seed = 0, Transforms = new TransformStack([new Jitter(4)]) };
+    static RenderSpec Small(int steps) => new() { Steps = steps, Size = 64, Seed = 0, Transforms = new TransformStack([new Jitter(4)]) };
 
     [Fact]
     public void Stopping_at_the_deepest_layer_gives_the_same_render_bit_for_bit_and_skips_later_layers()
@@ -30,7 +30,7 @@ public class RenderFidelityTests(ResNet18Fixture fixture, ITestOutputHelper outp
             Assert.Equal(4, calls["layer2"]);
             Assert.Equal(0, calls["layer3"]);
             Assert.Equal(0, calls["layer4"]);
-            full = Renderer.Render(model, objective, Small(4) with { Batch = 2, StopAtDeepestLayer = false });
+            full = Renderer.Render(model, objective, Small(4) with { Batch = 2 }, new RenderControl { StopAtDeepestLayer = false });
             Assert.Equal(4, calls["layer4"]);
         }
         using (early)
@@ -53,7 +53,7 @@ public class RenderFidelityTests(ResNet18Fixture fixture, ITestOutputHelper outp
         int calls = 0;
         using (fixture.Model.Hook("conv1", _ => { calls++; return null; }))
         using (var result = Renderer.Render(fixture.Model, -Objectives.L1(constant: 0.5) - Objectives.TotalVariation(),
-                   Small(3) with { Parameterization = (o, g) => new PixelImage(o.Batch, o.Size, o.Size, g, decorrelate: false, sd: 1) }))
+                   Small(3) with { Parameterization = new PixelSpec(Decorrelate: false, Sd: 1) }))
             Assert.True(result.History[^1] > result.History[0]);
         Assert.Equal(0, calls);
     }
@@ -66,7 +66,7 @@ public class RenderFidelityTests(ResNet18Fixture fixture, ITestOutputHelper outp
         {
             var sides = new List<long>();
             using (fixture.Model.Hook("conv1", t => { sides.Add(t.shape[2]); return null; }))
-            using (Renderer.Render(fixture.Model, Objectives.Channel("layer1:3"), new RenderOptions { Steps = 24, Size = 64, Seed = 0, InputResize = resize })) { }
+            using (Renderer.Render(fixture.Model, Objectives.Channel("layer1:3"), new RenderSpec { Steps = 24, Size = 64, Seed = 0, InputResize = resize })) { }
             return sides;
         }
         var lucid = Sides(ModelInputResize.None);
@@ -90,14 +90,14 @@ public class RenderFidelityTests(ResNet18Fixture fixture, ITestOutputHelper outp
         int relus = model.LayersOfType<ReLU>().Count;
         Assert.True(relus > 0);
         var active = new List<int>();
-        using (Renderer.Render(model, Objectives.Channel("layer2:3"), Small(20) with { Progress = new SynchronousProgress<RenderProgress>(_ => active.Add(model.ActiveHookCount)) })) { }
+        using (Renderer.Render(model, Objectives.Channel("layer2:3"), Small(20), new RenderControl { Progress = new SynchronousProgress<RenderProgress>(_ => active.Add(model.ActiveHookCount)) })) { }
         Assert.Equal(Enumerable.Repeat(relus, 17).Concat(Enumerable.Repeat(0, 3)), active);
         Assert.Equal(0, model.ActiveHookCount);
 
         // Cancelled during redirection.
         using var cts = new CancellationTokenSource();
         Assert.Throws<OperationCanceledException>(() => Renderer.Render(model, Objectives.Channel("layer2:3"),
-            Small(20) with { Progress = new SynchronousProgress<RenderProgress>(p => { if (p.Step == 2) cts.Cancel(); }), Cancellation = cts.Token }));
+            Small(20), new RenderControl { Progress = new SynchronousProgress<RenderProgress>(p => { if (p.Step == 2) cts.Cancel(); }), Cancellation = cts.Token }));
         Assert.Equal(0, model.ActiveHookCount);
 
         // Failing during redirection: the objective overflows to infinity at step 1.
@@ -126,10 +126,10 @@ public class RenderFidelityTests(ResNet18Fixture fixture, ITestOutputHelper outp
     public void A_blocked_relu_passes_gradient_only_while_redirected()
     {
         using var model = new HookedModel("negative", new NegativeNet(), new InputConvention(8, "identity"));
-        RenderOptions Options(int redirect) => new()
+        RenderSpec Options(int redirect) => new()
         {
             Steps = 1, Size = 8, Seed = 0, Transforms = TransformStack.None, RedirectReluSteps = redirect,
-            Parameterization = (o, g) => new PixelImage(1, 8, 8, g, decorrelate: false),
+            Parameterization = new PixelSpec(Decorrelate: false),
         };
         using var blocked = Renderer.Render(model, Objectives.Channel("relu:0"), Options(0));
         using var redirected = Renderer.Render(model, Objectives.Channel("relu:0"), Options(1));

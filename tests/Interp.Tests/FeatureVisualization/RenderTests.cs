@@ -11,7 +11,7 @@ namespace Interp.Tests.FeatureVisualization;
 public class RenderTests(ResNet18Fixture fixture, ITestOutputHelper output)
 {
     // Small and quick: 64 px images, fed to the model at 64 px.
-    static RenderOptions Quick(int steps, int batch = 1, long seed = 0) => new()
+    static RenderSpec Quick(int steps, int batch = 1, long seed = 0) => new()
     {
         Steps = steps, Size = 64, Batch = batch, Seed = seed,
         Transforms = new TransformStack([new Jitter(4)]),
@@ -47,7 +47,7 @@ public class RenderTests(ResNet18Fixture fixture, ITestOutputHelper output)
         // A penalty is already near its optimum on the smooth grey start of a Fourier image; start it
         // from noise instead, where there is something to remove.
         if (name is "-L1" or "-L2" or "-TV" or "-blur" or "alignment")
-            options = options with { Parameterization = (o, g) => new PixelImage(o.Batch, o.Size, o.Size, g, decorrelate: false, sd: 1) };
+            options = options with { Parameterization = new PixelSpec(Decorrelate: false, Sd: 1) };
         using var result = Renderer.Render(fixture.Model, objective, options);
         output.WriteLine($"{objective}: {result.History[0]:G5} → {result.History[^1]:G5}");
         Assert.True(result.History[^1] > result.History[0], $"{objective} went from {result.History[0]} to {result.History[^1]}");
@@ -59,7 +59,7 @@ public class RenderTests(ResNet18Fixture fixture, ITestOutputHelper output)
         using var result = Renderer.Render(fixture.Model, Objectives.Channel("layer3:17"), Quick(12) with
         {
             LearningRate = 0.005, // Lucid's rate for CPPNs
-            Parameterization = (o, g) => new CppnImage(o.Batch, o.Size, o.Size, g),
+            Parameterization = new CppnSpec(),
         });
         output.WriteLine($"cppn: {result.History[0]:G5} → {result.History[^1]:G5}");
         Assert.True(result.History[^1] > result.History[0]);
@@ -89,8 +89,9 @@ public class RenderTests(ResNet18Fixture fixture, ITestOutputHelper output)
             using var nhwc = Renderer.Render(model, Objectives.Channel("layer2:5"), Quick(12) with { ChannelsLast = true });
             Assert.Equal(12, layouts.Count);
             Assert.All(layouts, l => Assert.True(l, "the first convolution should produce a channels-last activation"));
-            Assert.Equal("NCHW", nchw.Provenance.MemoryFormat);
-            Assert.Equal("channels-last", nhwc.Provenance.MemoryFormat);
+            Assert.False(nchw.Provenance.Spec.ChannelsLast);
+            Assert.True(nhwc.Provenance.Spec.ChannelsLast);
+            Assert.Contains("\"ChannelsLast\": true", nhwc.Provenance.ToJson());
             double diff = (nchw.Images - nhwc.Images).abs().max().item<float>();
             output.WriteLine($"largest pixel difference after 12 steps: {diff:G3}; objective {nchw.History[^1]:G6} vs {nhwc.History[^1]:G6}");
             Assert.True(diff < 1e-3, $"largest pixel difference {diff}");
@@ -124,7 +125,7 @@ public class RenderTests(ResNet18Fixture fixture, ITestOutputHelper output)
             if (p.Step == 299) heldAtEnd = System.Runtime.GCSettings.LatencyMode == System.Runtime.GCLatencyMode.NoGCRegion;
         });
         using var result = Renderer.Render(fixture.Model, Objectives.Channel("layer2:3"),
-            Quick(300) with { Size = 32, Progress = progress, Transforms = TransformStack.Standard });
+            Quick(300) with { Size = 32, Transforms = TransformStack.Standard }, new RenderControl { Progress = progress });
         if (System.Runtime.GCSettings.LatencyMode == System.Runtime.GCLatencyMode.NoGCRegion) GC.EndNoGCRegion();
         output.WriteLine($"live tensors at step 50: {counts[50]}, at step 299: {counts[299]} (no-GC region held: {noGc && heldAtEnd})");
         Assert.True(noGc && heldAtEnd, "the no-GC region did not hold for the whole render, so finalizers may have hidden a leak");
@@ -135,7 +136,7 @@ public class RenderTests(ResNet18Fixture fixture, ITestOutputHelper output)
     public void Snapshots_are_kept_at_thresholds_and_provenance_is_saved_beside_the_image()
     {
         using var result = Renderer.Render(fixture.Model, Objectives.Channel("layer3:7") - 0.01 * Objectives.TotalVariation(),
-            Quick(6) with { Thresholds = [2, 4] });
+            Quick(6), new RenderControl { Thresholds = [2, 4] });
         Assert.Equal([2, 4, 6], result.Snapshots.Keys.Order());
         var dir = TestPaths.Temp("render");
         var path = Path.Combine(dir, "unit.png");
@@ -163,7 +164,7 @@ public class RenderTests(ResNet18Fixture fixture, ITestOutputHelper output)
     public void Bad_settings_are_reported_before_any_work()
     {
         Assert.Contains("Unknown layer 'layer5'", Assert.Throws<ArgumentException>(() => Renderer.Render(fixture.Model, Objectives.Channel("layer5:1"), Quick(2))).Message);
-        Assert.Contains("outside 1..2", Assert.Throws<ArgumentOutOfRangeException>(() => Renderer.Render(fixture.Model, Objectives.Channel("layer3:1"), Quick(2) with { Thresholds = [3] })).Message);
+        Assert.Contains("outside the render's steps, 1..2", Assert.Throws<ArgumentOutOfRangeException>(() => Renderer.Render(fixture.Model, Objectives.Channel("layer3:1"), Quick(2), new RenderControl { Thresholds = [3] })).Message);
         Assert.Contains("BFloat16", Assert.Throws<ArgumentException>(() => Renderer.Render(fixture.Model, Objectives.Channel("layer3:1"), Quick(2) with { Precision = Precision.BFloat16 })).Message);
     }
 
@@ -172,7 +173,7 @@ public class RenderTests(ResNet18Fixture fixture, ITestOutputHelper output)
     {
         using var cts = new CancellationTokenSource();
         var progress = new SynchronousProgress<RenderProgress>(p => { if (p.Step == 3) cts.Cancel(); });
-        Assert.Throws<OperationCanceledException>(() => Renderer.Render(fixture.Model, Objectives.Channel("layer3:1"), Quick(50) with { Progress = progress, Cancellation = cts.Token }));
+        Assert.Throws<OperationCanceledException>(() => Renderer.Render(fixture.Model, Objectives.Channel("layer3:1"), Quick(50), new RenderControl { Progress = progress, Cancellation = cts.Token }));
         Assert.Equal(0, fixture.Model.ActiveHookCount);
     }
 }

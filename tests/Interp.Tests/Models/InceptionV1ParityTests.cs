@@ -85,7 +85,8 @@ public class InceptionV1ParityTests(ITestOutputHelper output)
         Assert.Equal("inceptionv1", model.Name);
         var objective = Interp.FeatureVisualization.Objectives.Objectives.Channel("mixed4a_3x3_pre_relu_conv:7");
         using var result = Interp.FeatureVisualization.Rendering.Renderer.Render(model, objective,
-            new Interp.FeatureVisualization.Rendering.RenderOptions { Steps = 8, Size = 64, Seed = 0, Thresholds = [1], Transforms = Interp.FeatureVisualization.Transforms.TransformStack.None });
+            new Interp.FeatureVisualization.Rendering.RenderSpec { Steps = 8, Size = 64, Seed = 0, Transforms = Interp.FeatureVisualization.Transforms.TransformStack.None },
+            new Interp.FeatureVisualization.Rendering.RenderControl { Thresholds = [1] });
         output.WriteLine($"objective {result.History[0]:G4} → {result.History[^1]:G4}");
         Assert.All(result.History, v => Assert.True(double.IsFinite(v)));
         Assert.True(result.History[^1] > result.History[0], $"{objective} went from {result.History[0]} to {result.History[^1]}");

@@ -96,7 +96,7 @@ public class ClipStudyTests
         Assert.True(expected.Any(v => v != 0), "the attribution should not vanish on every image");
 
         // And a render takes steps with it, leaving no hook behind.
-        using var render = Renderer.Render(clip, target + Objectives.Facet(target, fit.Facet, 5), new RenderOptions { Steps = 2, Size = 64, Seed = 1 });
+        using var render = Renderer.Render(clip, target + Objectives.Facet(target, fit.Facet, 5), new RenderSpec { Steps = 2, Size = 64, Seed = 1 });
         Assert.Equal(2, render.History.Count);
         Assert.Equal(0, clip.ActiveHookCount);
     }

@@ -50,7 +50,7 @@ public static class Objectives
         return new Objective(description, 3, spec, new HashSet<string>(layers), evaluate, total, needsGradients);
     }
 
-    static Tensor Channels(Tensor act, Unit unit)
+    static Tensor ChannelOf(Tensor act, Unit unit)
     {
         if (unit.Channel is not { } c) throw new ArgumentException($"'{unit}' names no channel; write e.g. '{unit.Layer}:0'.");
         unit.Validate(act.shape);
@@ -64,7 +64,7 @@ public static class Objectives
     public static Objective Neuron(Unit unit, int? batch = null) =>
         Atom($"neuron({unit})", Spec("neuron", ("unit", unit.ToString())), [unit.Layer], ctx =>
         {
-            var ch = Channels(ctx[unit.Layer], unit);
+            var ch = ChannelOf(ctx[unit.Layer], unit);
             if (ch.ndim != 3) throw new ArgumentException($"neuron({unit}) needs a spatial layer [N,C,H,W]; use channel() for [N,C] outputs.");
             var (y, x) = unit.Position is { } p ? (p.Y, p.X) : ((int)(ch.shape[1] / 2), (int)(ch.shape[2] / 2));
             return ch.select(1, y).select(1, x);
@@ -74,9 +74,25 @@ public static class Objectives
     public static Objective Channel(Unit unit, int? batch = null) =>
         Atom($"channel({unit})", Spec("channel", ("unit", unit.ToString())), [unit.Layer], ctx =>
         {
-            var ch = Channels(ctx[unit.Layer], unit);
+            var ch = ChannelOf(ctx[unit.Layer], unit);
             return ch.ndim == 1 ? ch : ch.flatten(1).mean([1]);
         }, batch, Reduction.Mean);
+
+    /// <summary>
+    /// Different units in one batch, as Lucid's <c>sum(channel(layer, n_i, batch=i))</c>: image i maximizes the channel of
+    /// <paramref name="units"/>[i] and nothing else, so one render of batch N gives N units' visualizations. Render it with
+    /// <see cref="Rendering.RenderSpec.Batch"/> = N. The images are not those of N single renders (the random transforms are
+    /// shared by the batch and the initial parameters are drawn in another order), but each is a render of its unit alone:
+    /// image i's gradient comes from its own unit only.
+    /// </summary>
+    public static Objective Channels(IReadOnlyList<Unit> units)
+    {
+        ArgumentNullException.ThrowIfNull(units);
+        if (units.Count == 0) throw new ArgumentException("Give at least one unit: image i of the batch renders units[i].", nameof(units));
+        var objective = Channel(units[0], batch: 0);
+        for (int i = 1; i < units.Count; i++) objective += Channel(units[i], batch: i);
+        return objective;
+    }
 
     /// <summary>
     /// Lucid's direction objective: the dot product of the activation vector (over channels) with

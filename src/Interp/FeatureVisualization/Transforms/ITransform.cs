@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using static TorchSharp.torch;
 
 namespace Interp.FeatureVisualization.Transforms;
@@ -7,6 +8,7 @@ namespace Interp.FeatureVisualization.Transforms;
 /// optimization step so that the image works under small changes (transformation robustness).
 /// All randomness comes from the given generator, so a seed reproduces a run exactly.
 /// </summary>
+[JsonConverter(typeof(TransformJsonConverter))]
 public interface ITransform
 {
     /// <summary>Transforms <paramref name="image"/>; random choices are drawn from <paramref name="generator"/>.</summary>
