@@ -12,9 +12,26 @@ internal static class TestPaths
         throw new DirectoryNotFoundException("Tests must run inside the Interp.Notebooks repository.");
     }
 
-    /// <summary>The shared reference fixtures (../shared/fixtures beside the repository, or $INTERP_FIXTURES).</summary>
-    public static string Fixtures =>
+    /// <summary>The shared reference fixtures' folder: ../shared/fixtures beside the repository, or $INTERP_FIXTURES.</summary>
+    static string FixturesRoot =>
         Environment.GetEnvironmentVariable("INTERP_FIXTURES") is { Length: > 0 } f ? f : Path.GetFullPath(Path.Combine(RepoRoot, "..", "shared", "fixtures"));
+
+    /// <summary>The trait every test class that reads a shared fixture carries; CI runs them once with the fixtures absent.</summary>
+    public const string NeedsFixtures = "shared-fixtures";
+
+    /// <summary>
+    /// The path of a shared fixture file, or a skip (with what is missing and how to get it) when it is absent: a user's
+    /// clone has no ../shared, and README's test command must pass there. The only way tests reach the fixtures.
+    /// </summary>
+    public static string Fixture(params string[] parts)
+    {
+        Skip.IfNot(FixtureExists(parts), $"The shared fixture {string.Join('/', parts)} is absent (looked in {FixturesRoot}); this parity check is skipped. " +
+            "README ('Fixture-backed tests') says how to get the fixtures; INTERP_FIXTURES points the tests at another folder.");
+        return Path.Combine([FixturesRoot, .. parts]);
+    }
+
+    /// <summary>Whether a shared fixture file is there (for test discovery, which cannot skip).</summary>
+    public static bool FixtureExists(params string[] parts) => File.Exists(Path.Combine([FixturesRoot, .. parts]));
 
     public static string NuGetRoot =>
         Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } p

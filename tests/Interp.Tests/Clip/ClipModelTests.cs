@@ -9,11 +9,12 @@ namespace Interp.Tests.Clip;
 /// build_model infers, every stored activation within the fixture README's tolerance (max|ours − ref| ≤ 1e-4·max|ref|),
 /// and the TorchScript and state-dict loading paths.
 /// </summary>
+[Trait("Needs", TestPaths.NeedsFixtures)]
 public class ClipModelTests(ITestOutputHelper output)
 {
-    static string Dir => Path.Combine(TestPaths.Fixtures, "clip-modified-resnet-small");
+    static string Dir => Path.GetDirectoryName(TestPaths.Fixture("clip-modified-resnet-small", "state_dict.pth"))!;
 
-    static void RequireFixture() => Skip.IfNot(File.Exists(Path.Combine(Dir, "state_dict.pth")), $"The CLIP fixture is absent ({Dir}); parity is not checked.");
+    static void RequireFixture() => TestPaths.Fixture("clip-modified-resnet-small", "state_dict.pth");
 
     static Tensor ReadFloats(string name, params long[] shape) => FixtureFiles.Floats(Dir, name, shape);
 
@@ -111,8 +112,7 @@ public class ClipModelTests(ITestOutputHelper output)
     public void A_state_dict_of_another_model_is_refused_with_what_is_missing()
     {
         RequireFixture();
-        var inception = Path.Combine(TestPaths.Fixtures, "inceptionv1-lucent", "state_dict.pth");
-        Skip.IfNot(File.Exists(inception), "the InceptionV1 fixture is absent");
+        var inception = TestPaths.Fixture("inceptionv1-lucent", "state_dict.pth");
         var e = Assert.Throws<InvalidDataException>(() => ClipModel.LoadStateDict(inception));
         Assert.Contains("Not a CLIP state dict", e.Message);
     }

@@ -4,15 +4,16 @@ using Interp.Clip;
 namespace Interp.Tests.Clip;
 
 /// <summary>The tokenizer against OpenAI's <c>SimpleTokenizer</c> and <c>clip.tokenize</c> (with the real ftfy) on the shared fixture.</summary>
+[Trait("Needs", TestPaths.NeedsFixtures)]
 public class ClipTokenizerTests(ITestOutputHelper output)
 {
-    static string FixturePath => Path.Combine(TestPaths.Fixtures, "clip-tokenizer", "tokenization.json");
+    static string FixturePath => TestPaths.Fixture("clip-tokenizer", "tokenization.json");
 
     public static TheoryData<int> Cases()
     {
         var data = new TheoryData<int>();
         // Without ../shared the theory still needs one row; it skips there with a message.
-        int n = File.Exists(FixturePath) ? JsonDocument.Parse(File.ReadAllText(FixturePath)).RootElement.GetProperty("cases").GetArrayLength() : 1;
+        int n = TestPaths.FixtureExists("clip-tokenizer", "tokenization.json") ? JsonDocument.Parse(File.ReadAllText(FixturePath)).RootElement.GetProperty("cases").GetArrayLength() : 1;
         for (int i = 0; i < n; i++) data.Add(i);
         return data;
     }
@@ -21,7 +22,6 @@ public class ClipTokenizerTests(ITestOutputHelper output)
     [MemberData(nameof(Cases))]
     public void Matches_openais_tokenizer_exactly(int index)
     {
-        Skip.IfNot(File.Exists(FixturePath), $"The shared fixture is not at {FixturePath}.");
         using var doc = JsonDocument.Parse(File.ReadAllText(FixturePath));
         var c = doc.RootElement.GetProperty("cases")[index];
         var text = c.GetProperty("text").GetString()!;

@@ -4,11 +4,12 @@ using static TorchSharp.torch;
 
 namespace Interp.Tests.Clip;
 
+[Trait("Needs", TestPaths.NeedsFixtures)]
 public class ClipZooAndZeroShotTests(ITestOutputHelper output)
 {
-    static string Dir => Path.Combine(TestPaths.Fixtures, "clip-modified-resnet-small");
+    static string Dir => Path.GetDirectoryName(TestPaths.Fixture("clip-modified-resnet-small", "model.jit.pt"))!;
 
-    static void RequireFixture() => Skip.IfNot(File.Exists(Path.Combine(Dir, "model.jit.pt")), $"The CLIP fixture is absent ({Dir}).");
+    static void RequireFixture() => TestPaths.Fixture("clip-modified-resnet-small", "model.jit.pt");
 
     [Fact]
     public void The_zoo_lists_every_resnet_clip_with_its_pinned_hash_and_how_to_get_it()

@@ -5,13 +5,8 @@ namespace Interp.Tests.Downloads;
 
 public class DownloadCacheTests
 {
-    // A real fixture file as the payload (the CLIP tokenizer's vocabulary when the shared fixtures are
-    // present, else a sample photo shipped with the repository).
-    static byte[] Payload()
-    {
-        var vocab = Path.Combine(TestPaths.Fixtures, "clip-tokenizer", "bpe_simple_vocab_16e6.txt.gz");
-        return File.ReadAllBytes(File.Exists(vocab) ? vocab : Path.Combine(TestPaths.RepoRoot, "data", "images", "rocket.jpg"));
-    }
+    // A real file as the payload: CLIP's vocabulary as the repository ships it.
+    static byte[] Payload() => File.ReadAllBytes(Path.Combine(TestPaths.RepoRoot, "data", "clip", "bpe_simple_vocab_16e6.txt.gz"));
 
     static string Sha(byte[] b) => Convert.ToHexStringLower(SHA256.HashData(b));
 

@@ -9,12 +9,12 @@ namespace Interp.Tests.Models;
 /// Parity with Lucent's InceptionV1 on the shared fixture (random weights with the exact key layout of
 /// inception5h.pth). Tolerance, per the fixture's README: max|ours − ref| ≤ 1e-5 · max|ref| per layer.
 /// </summary>
+[Trait("Needs", TestPaths.NeedsFixtures)]
 public class InceptionV1ParityTests(ITestOutputHelper output)
 {
-    static string Dir => Path.Combine(TestPaths.Fixtures, "inceptionv1-lucent");
+    static string Dir => Path.GetDirectoryName(TestPaths.Fixture("inceptionv1-lucent", "state_dict.pth"))!;
 
-    static void RequireFixture() =>
-        Skip.IfNot(File.Exists(Path.Combine(Dir, "state_dict.pth")), $"The InceptionV1 fixture is absent ({Dir}); parity is not checked.");
+    static void RequireFixture() => TestPaths.Fixture("inceptionv1-lucent", "state_dict.pth");
 
     static Tensor ReadBin(string name, params long[] shape) => FixtureFiles.Floats(Dir, name, shape);
 
@@ -92,7 +92,7 @@ public class InceptionV1ParityTests(ITestOutputHelper output)
         Assert.True(result.History[^1] > result.History[0], $"{objective} went from {result.History[0]} to {result.History[^1]}");
         double moved = (result.Snapshots[8] - result.Snapshots[1]).abs().max().item<float>();
         Assert.True(moved > 1e-3, $"the image moved by at most {moved}");
-        var e = Assert.Throws<InvalidDataException>(() => InceptionV1Lucid.Load(Path.Combine(TestPaths.Fixtures, "clip-modified-resnet-small", "state_dict.pth")));
+        var e = Assert.Throws<InvalidDataException>(() => InceptionV1Lucid.Load(TestPaths.Fixture("clip-modified-resnet-small", "state_dict.pth")));
         Assert.Contains("not an InceptionV1 state dict", e.Message);
     }
 

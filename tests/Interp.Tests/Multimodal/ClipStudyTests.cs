@@ -15,9 +15,10 @@ namespace Interp.Tests.Multimodal;
 /// loaded through the zoo path the real RN50 takes). The fixture is not trained, so the numbers mean nothing; the tests check
 /// that each number is what an independent computation on the same images gives.
 /// </summary>
+[Trait("Needs", TestPaths.NeedsFixtures)]
 public class ClipStudyTests
 {
-    static string Archive => Path.Combine(TestPaths.Fixtures, "clip-modified-resnet-small", "model.jit.pt");
+    static string Archive => TestPaths.Fixture("clip-modified-resnet-small", "model.jit.pt");
 
     [SkippableFact]
     public void The_study_runs_on_a_clip_through_the_zoo_path_and_its_accuracies_match_zero_shot_classification()

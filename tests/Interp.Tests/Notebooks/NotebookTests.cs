@@ -11,18 +11,21 @@ namespace Interp.Tests.Notebooks;
 /// </summary>
 public sealed class NotebookRunFixture
 {
-    public NotebookRunFixture()
+    readonly Lazy<(string OutDir, int ExitCode, string Log, JsonDocument? Summary)> _run = new(Run);
+
+    /// <summary>Packs the library and runs every notebook in quick mode, once, when a test first asks (a skipped test does not).</summary>
+    static (string, int, string, JsonDocument?) Run()
     {
         var runner = Runner;
         // README's documented step: pack the library and install the package the set-up cells reference.
         var (code, output) = NotebookTests.Dotnet([runner, "pack"], TimeSpan.FromMinutes(10));
         if (code != 0) throw new InvalidOperationException("Packing the notebook library failed:\n" + output);
-        OutDir = TestPaths.Temp("notebooks");
+        var outDir = TestPaths.Temp("notebooks");
         // Quick mode: the notebooks run the same code with fewer optimization steps.
-        (ExitCode, Log) = NotebookTests.Dotnet([runner, Path.Combine(TestPaths.RepoRoot, "notebooks"), "--out", OutDir, "--no-pack"], TimeSpan.FromMinutes(40),
+        var (exitCode, log) = NotebookTests.Dotnet([runner, Path.Combine(TestPaths.RepoRoot, "notebooks"), "--out", outDir, "--no-pack"], TimeSpan.FromMinutes(40),
             new Dictionary<string, string> { ["INTERP_QUICK"] = "1" });
-        var summary = Path.Combine(OutDir, "summary.json");
-        Summary = File.Exists(summary) ? JsonDocument.Parse(File.ReadAllText(summary)) : null;
+        var summary = Path.Combine(outDir, "summary.json");
+        return (outDir, exitCode, log, File.Exists(summary) ? JsonDocument.Parse(File.ReadAllText(summary)) : null);
     }
 
     /// <summary>The built runner (the test project references it).</summary>
@@ -36,10 +39,10 @@ public sealed class NotebookRunFixture
         }
     }
 
-    public string OutDir { get; }
-    public int ExitCode { get; }
-    public string Log { get; }
-    public JsonDocument? Summary { get; }
+    public string OutDir => _run.Value.OutDir;
+    public int ExitCode => _run.Value.ExitCode;
+    public string Log => _run.Value.Log;
+    public JsonDocument? Summary => _run.Value.Summary;
 }
 
 [CollectionDefinition("notebooks")]
