@@ -124,6 +124,52 @@ public class ObjectiveTests
         Assert.Equal(V(obj.Evaluate(ctx)), V(back.Evaluate(ctx)));
     }
 
+    public static TheoryData<string> Kinds() => [.. ObjectiveKinds.All.Select(k => k.Name)];
+
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public void Every_registered_kind_round_trips_through_json(string name)
+    {
+        var kind = ObjectiveKinds.Get(name);
+        var example = kind.Example();
+        var json = example.ToJson();
+        Assert.Contains($"\"kind\":\"{name}\"", json);
+        var back = Objective.FromJson(json);
+        Assert.Equal(example.Description, back.Description);
+        Assert.Equal(json, back.ToJson());
+        Assert.Equal(example.Layers.Order(), back.Layers.Order());
+        Assert.Equal(example.NeedsGradients, back.NeedsGradients);
+        Assert.False(string.IsNullOrWhiteSpace(kind.Summary));
+    }
+
+    [Fact]
+    public void The_registry_holds_every_kind_once_and_its_error_lists_them()
+    {
+        var names = ObjectiveKinds.All.Select(k => k.Name).ToList();
+        Assert.Equal(names.Distinct().Count(), names.Count);
+        Assert.Equal(18, names.Count);
+        var e = Assert.Throws<FormatException>(() => ObjectiveKinds.Get("chanel"));
+        foreach (var n in names) Assert.Contains(n, e.Message);
+    }
+
+    [Theory]
+    [InlineData("{\"kind\":\"channel\",\"unit\":3}", "\"unit\" must be a string; got 3")]
+    [InlineData("{\"kind\":\"channel\",\"unit\":\"layer3:x\"}", "\"unit\" is not a unit")]
+    [InlineData("{\"kind\":\"channel\",\"unit\":\"a:1\",\"batch\":\"two\"}", "\"batch\" must be a non-negative integer")]
+    [InlineData("{\"kind\":\"l1\",\"layer\":\"input\",\"constant\":\"half\"}", "\"constant\" must be a number; got \"half\"")]
+    [InlineData("{\"kind\":\"direction\",\"layer\":\"a\",\"vector\":{\"x\":1},\"cossim_pow\":0}", "\"vector\" must be an array of numbers")]
+    [InlineData("{\"kind\":\"direction\",\"layer\":\"a\",\"vector\":[1,\"y\"],\"cossim_pow\":0}", "\"vector\" must be an array of numbers; got \"y\"")]
+    [InlineData("{\"kind\":\"add\",\"left\":{\"kind\":\"blur\"},\"right\":7}", "\"right\" must be an objective")]
+    [InlineData("{\"kind\":\"diversity\"}", "lacks \"layer\"")]
+    [InlineData("{\"kind\":5}", "\"kind\" must be a string")]
+    [InlineData("[1, 2]", "must be an object")]
+    [InlineData("{\"kind\":", "does not parse")]
+    public void Malformed_json_names_the_field_and_what_it_must_be(string json, string expected)
+    {
+        var e = Assert.Throws<FormatException>(() => Objective.FromJson(json));
+        Assert.Contains(expected, e.Message);
+    }
+
     [Fact]
     public void Bad_objectives_fail_with_clear_messages()
     {

@@ -85,33 +85,26 @@ public sealed class Objective
 
     string Wrapped(int precedence) => Precedence < precedence ? $"({Description})" : Description;
 
-    static JsonObject Node(string kind, params (string Key, JsonNode? Value)[] fields)
-    {
-        var o = new JsonObject { ["kind"] = kind };
-        foreach (var (k, v) in fields) o[k] = v;
-        return o;
-    }
-
     static string Num(double v) => v.ToString("G6", CultureInfo.InvariantCulture);
 
     /// <summary>The sum of two objectives.</summary>
     public static Objective operator +(Objective a, Objective b) =>
-        new($"{a.Description} + {b.Wrapped(2)}", 1, Node("add", ("left", a.Spec.DeepClone()), ("right", b.Spec.DeepClone())),
+        new($"{a.Description} + {b.Wrapped(2)}", 1, AddKind.Json(("left", a.Spec.DeepClone()), ("right", b.Spec.DeepClone())),
             Union(a, b), ctx => a.Evaluate(ctx) + b.Evaluate(ctx), ctx => a.Total(ctx) + b.Total(ctx), a.NeedsGradients || b.NeedsGradients);
 
     /// <summary>The difference of two objectives.</summary>
     public static Objective operator -(Objective a, Objective b) =>
-        new($"{a.Description} − {b.Wrapped(2)}", 1, Node("subtract", ("left", a.Spec.DeepClone()), ("right", b.Spec.DeepClone())),
+        new($"{a.Description} − {b.Wrapped(2)}", 1, SubtractKind.Json(("left", a.Spec.DeepClone()), ("right", b.Spec.DeepClone())),
             Union(a, b), ctx => a.Evaluate(ctx) - b.Evaluate(ctx), ctx => a.Total(ctx) - b.Total(ctx), a.NeedsGradients || b.NeedsGradients);
 
     /// <summary>The product of two objectives: image by image in <see cref="Evaluate"/>, of the totals in <see cref="Total"/> (as Lucid).</summary>
     public static Objective operator *(Objective a, Objective b) =>
-        new($"{a.Wrapped(2)}·{b.Wrapped(3)}", 2, Node("multiply", ("left", a.Spec.DeepClone()), ("right", b.Spec.DeepClone())),
+        new($"{a.Wrapped(2)}·{b.Wrapped(3)}", 2, MultiplyKind.Json(("left", a.Spec.DeepClone()), ("right", b.Spec.DeepClone())),
             Union(a, b), ctx => a.Evaluate(ctx) * b.Evaluate(ctx), ctx => a.Total(ctx) * b.Total(ctx), a.NeedsGradients || b.NeedsGradients);
 
     /// <summary>An objective scaled by a number.</summary>
     public static Objective operator *(double k, Objective a) =>
-        new($"{Num(k)}·{a.Wrapped(3)}", 2, Node("scale", ("factor", k), ("of", a.Spec.DeepClone())), a.Layers, ctx => a.Evaluate(ctx) * k, ctx => a.Total(ctx) * k, a.NeedsGradients);
+        new($"{Num(k)}·{a.Wrapped(3)}", 2, ScaleKind.Json(("factor", k), ("of", a.Spec.DeepClone())), a.Layers, ctx => a.Evaluate(ctx) * k, ctx => a.Total(ctx) * k, a.NeedsGradients);
 
     /// <summary>An objective scaled by a number.</summary>
     public static Objective operator *(Objective a, double k) => k * a;
@@ -122,7 +115,7 @@ public sealed class Objective
 
     /// <summary>The negated objective.</summary>
     public static Objective operator -(Objective a) =>
-        new($"−{a.Wrapped(3)}", 2, Node("scale", ("factor", -1.0), ("of", a.Spec.DeepClone())), a.Layers, ctx => -a.Evaluate(ctx), ctx => -a.Total(ctx), a.NeedsGradients);
+        new($"−{a.Wrapped(3)}", 2, ScaleKind.Json(("factor", -1.0), ("of", a.Spec.DeepClone())), a.Layers, ctx => -a.Evaluate(ctx), ctx => -a.Total(ctx), a.NeedsGradients);
 
     /// <summary>An objective plus a constant.</summary>
     public static Objective operator +(Objective a, double c) => a + Constant(c);
@@ -135,10 +128,21 @@ public sealed class Objective
 
     /// <summary>The constant objective <paramref name="c"/> for every image.</summary>
     public static Objective Constant(double c) =>
-        new(Num(c), 3, Node("constant", ("value", c)), new HashSet<string>(),
+        new(Num(c), 3, ConstantKind.Json(("value", c)), new HashSet<string>(),
             ctx => full([ctx.Batch], c, dtype: ctx.Input.dtype, device: ctx.Input.device), ctx => tensor(c, dtype: ctx.Input.dtype, device: ctx.Input.device));
 
     static HashSet<string> Union(Objective a, Objective b) => [.. a.Layers, .. b.Layers];
+
+    static readonly ObjectiveKind AddKind = new("add", "the sum of two objectives", BatchReduction.OfParts,
+        j => j.Objective("left") + j.Objective("right"), () => Objectives.Channel("layer3:1") + Objectives.Channel("layer2:2"));
+    static readonly ObjectiveKind SubtractKind = new("subtract", "the difference of two objectives", BatchReduction.OfParts,
+        j => j.Objective("left") - j.Objective("right"), () => Objectives.Channel("layer3:1") - Objectives.TotalVariation());
+    static readonly ObjectiveKind MultiplyKind = new("multiply", "the product of two objectives (image by image; of the totals)", BatchReduction.OfParts,
+        j => j.Objective("left") * j.Objective("right"), () => Objectives.Channel("layer3:1") * Objectives.Channel("layer3:2"));
+    static readonly ObjectiveKind ScaleKind = new("scale", "an objective times a number", BatchReduction.OfParts,
+        j => j.Number("factor") == -1 ? -j.Objective("of") : j.Number("factor") * j.Objective("of"), () => -(2.5 * Objectives.Channel("layer3:1")));
+    static readonly ObjectiveKind ConstantKind = new("constant", "a number, the same for every image", BatchReduction.Once,
+        j => Constant(j.Number("value")), () => Constant(1.5));
 
     /// <summary>The JSON form (stable field names; see <see cref="FromJson"/>).</summary>
     public string ToJson() => Spec.ToJsonString(new JsonSerializerOptions { WriteIndented = false });
@@ -146,7 +150,10 @@ public sealed class Objective
     /// <summary>Rebuilds an objective from <see cref="ToJson"/>'s output.</summary>
     public static Objective FromJson(string json)
     {
-        var node = JsonNode.Parse(json) as JsonObject ?? throw new FormatException("An objective's JSON must be an object with a \"kind\" field.");
-        return Objectives.FromSpec(node);
+        JsonNode? parsed;
+        try { parsed = JsonNode.Parse(json); }
+        catch (JsonException e) { throw new FormatException($"An objective's JSON does not parse: {e.Message}", e); }
+        var node = parsed as JsonObject ?? throw new FormatException("An objective's JSON must be an object with a \"kind\" field.");
+        return ObjectiveKinds.Read(node);
     }
 }

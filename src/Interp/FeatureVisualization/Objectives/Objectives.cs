@@ -13,20 +13,14 @@ namespace Interp.FeatureVisualization.Objectives;
 /// </summary>
 public static class Objectives
 {
-    static JsonObject Spec(string kind, params (string Key, JsonNode? Value)[] fields)
-    {
-        var o = new JsonObject { ["kind"] = kind };
-        foreach (var (k, v) in fields) if (v is not null) o[k] = v;
-        return o;
-    }
-
     static string Num(double v) => v.ToString("G6", CultureInfo.InvariantCulture);
 
-    /// <summary>How an atom's per-image values become its total (Lucid's reduction for that objective).</summary>
-    enum Reduction { Sum, Mean }
-
-    static Objective Atom(string description, JsonObject spec, IEnumerable<string> layers, Func<ObjectiveContext, Tensor> evaluate, int? batch,
-        Reduction reduction, Func<ObjectiveContext, Tensor>? total = null, bool needsGradients = false)
+    /// <summary>
+    /// An objective of one <paramref name="kind"/>: its per-image values, and its total reduced by the kind's rule (or
+    /// <paramref name="total"/>); restricted to image <paramref name="batch"/> when given.
+    /// </summary>
+    static Objective Atom(ObjectiveKind kind, string description, JsonObject spec, IEnumerable<string> layers, Func<ObjectiveContext, Tensor> evaluate, int? batch,
+        Func<ObjectiveContext, Tensor>? total = null, bool needsGradients = false)
     {
         if (batch is { } b)
         {
@@ -46,7 +40,12 @@ public static class Objectives
             // Lucid's batch variants evaluate the objective on image b alone: its value is the total.
             return new Objective(description, 3, spec, new HashSet<string>(layers), evaluate, ctx => Check(ctx)[b], needsGradients);
         }
-        total ??= reduction == Reduction.Mean ? ctx => evaluate(ctx).mean() : ctx => evaluate(ctx).sum();
+        total ??= kind.Reduction switch
+        {
+            BatchReduction.Mean => ctx => evaluate(ctx).mean(),
+            BatchReduction.Sum => ctx => evaluate(ctx).sum(),
+            var r => throw new InvalidOperationException($"The kind '{kind.Name}' reduces by {r}, which needs its own total."),
+        };
         return new Objective(description, 3, spec, new HashSet<string>(layers), evaluate, total, needsGradients);
     }
 
@@ -62,21 +61,27 @@ public static class Objectives
     /// as in Lucid: position (H/2, W/2)).
     /// </summary>
     public static Objective Neuron(Unit unit, int? batch = null) =>
-        Atom($"neuron({unit})", Spec("neuron", ("unit", unit.ToString())), [unit.Layer], ctx =>
+        Atom(NeuronKind, $"neuron({unit})", NeuronKind.Json(("unit", unit.ToString())), [unit.Layer], ctx =>
         {
             var ch = ChannelOf(ctx[unit.Layer], unit);
             if (ch.ndim != 3) throw new ArgumentException($"neuron({unit}) needs a spatial layer [N,C,H,W]; use channel() for [N,C] outputs.");
             var (y, x) = unit.Position is { } p ? (p.Y, p.X) : ((int)(ch.shape[1] / 2), (int)(ch.shape[2] / 2));
             return ch.select(1, y).select(1, x);
-        }, batch, Reduction.Sum);
+        }, batch);
+
+    static readonly ObjectiveKind NeuronKind = new("neuron", "one channel at one spatial position (the centre by default)", BatchReduction.Sum,
+        j => Neuron(j.Unit("unit"), j.Batch), () => Neuron("layer3:42@3,4"));
 
     /// <summary>A whole channel: its mean over all spatial positions.</summary>
     public static Objective Channel(Unit unit, int? batch = null) =>
-        Atom($"channel({unit})", Spec("channel", ("unit", unit.ToString())), [unit.Layer], ctx =>
+        Atom(ChannelKind, $"channel({unit})", ChannelKind.Json(("unit", unit.ToString())), [unit.Layer], ctx =>
         {
             var ch = ChannelOf(ctx[unit.Layer], unit);
             return ch.ndim == 1 ? ch : ch.flatten(1).mean([1]);
-        }, batch, Reduction.Mean);
+        }, batch);
+
+    static readonly ObjectiveKind ChannelKind = new("channel", "a whole channel: its mean over positions", BatchReduction.Mean,
+        j => Channel(j.Unit("unit"), j.Batch), () => Channel("layer3:42", batch: 1));
 
     /// <summary>
     /// Different units in one batch, as Lucid's <c>sum(channel(layer, n_i, batch=i))</c>: image i maximizes the channel of
@@ -100,15 +105,21 @@ public static class Objectives
     /// averaged over positions.
     /// </summary>
     public static Objective Direction(string layer, float[] direction, double cossimPow = 0, int? batch = null) =>
-        Atom($"direction({layer}, {RequireDirection(direction).Length}-d{(cossimPow != 0 ? $", cos^{Num(cossimPow)}" : "")})",
-            Spec("direction", ("layer", layer), ("vector", new JsonArray(direction.Select(v => (JsonNode?)v).ToArray())), ("cossim_pow", cossimPow)),
-            [layer], ctx => DotCos(ctx[layer], direction, cossimPow, cosineOnly: false), batch, Reduction.Mean);
+        Atom(DirectionKind, $"direction({layer}, {RequireDirection(direction).Length}-d{(cossimPow != 0 ? $", cos^{Num(cossimPow)}" : "")})",
+            DirectionKind.Json(("layer", layer), ("vector", new JsonArray(direction.Select(v => (JsonNode?)v).ToArray())), ("cossim_pow", cossimPow)),
+            [layer], ctx => DotCos(ctx[layer], direction, cossimPow, cosineOnly: false), batch);
+
+    static readonly ObjectiveKind DirectionKind = new("direction", "the activation vector's dot product with a direction, times a power of the cosine, over positions",
+        BatchReduction.Mean, j => Direction(j.String("layer"), j.Floats("vector"), j.Number("cossim_pow"), j.Batch), () => Direction("layer2", [1, 0, 2], cossimPow: 1));
 
     /// <summary>The plain cosine similarity between the activation vector and <paramref name="direction"/>, averaged over positions.</summary>
     public static Objective DirectionCosine(string layer, float[] direction, int? batch = null) =>
-        Atom($"cosine({layer}, {RequireDirection(direction).Length}-d)",
-            Spec("direction_cosine", ("layer", layer), ("vector", new JsonArray(direction.Select(v => (JsonNode?)v).ToArray()))),
-            [layer], ctx => DotCos(ctx[layer], direction, 0, cosineOnly: true), batch, Reduction.Mean);
+        Atom(DirectionCosineKind, $"cosine({layer}, {RequireDirection(direction).Length}-d)",
+            DirectionCosineKind.Json(("layer", layer), ("vector", new JsonArray(direction.Select(v => (JsonNode?)v).ToArray()))),
+            [layer], ctx => DotCos(ctx[layer], direction, 0, cosineOnly: true), batch);
+
+    static readonly ObjectiveKind DirectionCosineKind = new("direction_cosine", "the activation vector's cosine with a direction, over positions",
+        BatchReduction.Mean, j => DirectionCosine(j.String("layer"), j.Floats("vector"), j.Batch), () => DirectionCosine("layer4", [0.5f, -1]));
 
     static float[] RequireDirection(float[] direction)
     {
@@ -141,7 +152,7 @@ public static class Objectives
     /// <c>channel − 100·diversity</c>) to make the images of a batch differ.
     /// </summary>
     public static Objective Diversity(string layer) =>
-        Atom($"diversity({layer})", Spec("diversity", ("layer", layer)), [layer], ctx =>
+        Atom(DiversityKind, $"diversity({layer})", DiversityKind.Json(("layer", layer)), [layer], ctx =>
         {
             var act = ctx[layer];
             long n = act.shape[0];
@@ -151,7 +162,10 @@ public static class Objectives
             var sims = grams.matmul(grams.t());                          // [N, N]
             var offDiagonal = sims.sum(1) - sims.diagonal();
             return offDiagonal / n;
-        }, null, Reduction.Sum);
+        }, null);
+
+    static readonly ObjectiveKind DiversityKind = new("diversity", "Lucid's diversity: pairwise similarity of the batch's normalized Gram matrices",
+        BatchReduction.Sum, j => Diversity(j.String("layer")), () => Diversity("layer2"));
 
     /// <summary>
     /// Lucid's alignment penalty: mean squared difference of <paramref name="layer"/> between images
@@ -159,7 +173,7 @@ public static class Objectives
     /// Each pair's term is credited to its first image.
     /// </summary>
     public static Objective Alignment(string layer, double decayRatio = 2) =>
-        Atom($"alignment({layer}, {Num(decayRatio)})", Spec("alignment", ("layer", layer), ("decay_ratio", decayRatio)), [layer], ctx =>
+        Atom(AlignmentKind, $"alignment({layer}, {Num(decayRatio)})", AlignmentKind.Json(("layer", layer), ("decay_ratio", decayRatio)), [layer], ctx =>
         {
             var act = ctx[layer];
             long n = act.shape[0];
@@ -173,7 +187,10 @@ public static class Objectives
                     result = result - onehot * diff;
                 }
             return result;
-        }, null, Reduction.Sum);
+        }, null);
+
+    static readonly ObjectiveKind AlignmentKind = new("alignment", "Lucid's alignment penalty between images 1…4 apart in the batch, negated",
+        BatchReduction.Sum, j => Alignment(j.String("layer"), j.Number("decay_ratio")), () => Alignment("layer2", 3));
 
     /// <summary>
     /// Interpolates between two objectives across the batch: image i of N maximizes
@@ -188,9 +205,12 @@ public static class Objectives
             w = w.to(ctx.Input.device);
             return (1 - w) * from.Evaluate(ctx) + w * to.Evaluate(ctx);
         }
-        return new($"interpolate({from}, {to})", 3, Spec("interpolate", ("from", from.Spec.DeepClone()), ("to", to.Spec.DeepClone())),
+        return new($"interpolate({from}, {to})", 3, InterpolateKind.Json(("from", from.Spec.DeepClone()), ("to", to.Spec.DeepClone())),
             new HashSet<string>([.. from.Layers, .. to.Layers]), Evaluate, ctx => Evaluate(ctx).sum(), from.NeedsGradients || to.NeedsGradients);
     }
+
+    static readonly ObjectiveKind InterpolateKind = new("interpolate", "two objectives blended across the batch, image i of N at weight i/(N−1)",
+        BatchReduction.Sum, j => Interpolate(j.Objective("from"), j.Objective("to")), () => Interpolate(Channel("layer3:1"), Channel("layer3:2")));
 
     /// <summary>
     /// The facet term of faceted feature visualization (Goh et al. 2021): Σ <paramref name="facet"/> ⊙ a ⊙ relu(∂t/∂a)
@@ -224,15 +244,19 @@ public static class Objectives
             var attribution = Attribution(ctx, targetValue, facet.Layer);
             return (attribution * facet.WeightsFor(attribution)).flatten(1).sum(1) * Strengths(ctx);
         }
-        var spec = Spec("facet", ("target", target.Spec.DeepClone()), ("name", facet.Name), ("layer", facet.Layer),
+        var spec = FacetKind.Json(("target", target.Spec.DeepClone()), ("name", facet.Name), ("layer", facet.Layer),
             ("shape", new JsonArray(facet.Shape.Select(d => (JsonNode?)d).ToArray())),
             ("weights", new JsonArray(facet.Weights.Select(v => (JsonNode?)v).ToArray())),
             ("strength", strength), ("strength_to", strengthTo));
         var strengthText = strengthTo is { } t2 ? $"{Num(strength)}…{Num(t2)}" : Num(strength);
-        return Atom($"facet({facet}, {target}, ×{strengthText})", spec, [.. target.Layers, facet.Layer],
-            ctx => PerImage(ctx, target.Evaluate(ctx).sum()), batch, Reduction.Sum,
+        return Atom(FacetKind, $"facet({facet}, {target}, ×{strengthText})", spec, [.. target.Layers, facet.Layer],
+            ctx => PerImage(ctx, target.Evaluate(ctx).sum()), batch,
             total: ctx => PerImage(ctx, target.Total(ctx)).sum(), needsGradients: true);
     }
+
+    static readonly ObjectiveKind FacetKind = new("facet", "Goh et al.'s facet term: facet weights ⊙ activation ⊙ relu(gradient of the target), the gradient held constant",
+        BatchReduction.Sum, j => Facet(j.Objective("target"), j.Facet(), j.Number("strength"), j.OptionalNumber("strength_to"), j.Batch),
+        () => Facet(Channel("layer3:1"), new Facet("words", "layer2", [2], [1, -1]), 0, 5));
 
     /// <summary>
     /// Diversity of attribution (Goh et al. 2021's faceted method that needs no labels, as their appendix describes it): each image's
@@ -246,7 +270,7 @@ public static class Objectives
     public static Objective AttributionDiversity(Objective target, string layer)
     {
         RequireAttributionTarget(target, layer);
-        return Atom($"attribution_diversity({layer}, {target})", Spec("attribution_diversity", ("target", target.Spec.DeepClone()), ("layer", layer)),
+        return Atom(AttributionDiversityKind, $"attribution_diversity({layer}, {target})", AttributionDiversityKind.Json(("target", target.Spec.DeepClone()), ("layer", layer)),
             [.. target.Layers, layer], ctx =>
             {
                 var a = ctx[layer];
@@ -256,8 +280,11 @@ public static class Objectives
                 var unit = attribution / attribution.norm(1, keepdim: true).clamp_min(1e-10);
                 var sims = unit.matmul(unit.t());
                 return (sims.sum(1) - sims.diagonal()) / n;
-            }, null, Reduction.Sum, needsGradients: true);
+            }, null, needsGradients: true);
     }
+
+    static readonly ObjectiveKind AttributionDiversityKind = new("attribution_diversity", "pairwise cosine of the batch's attribution vectors to a lower layer",
+        BatchReduction.Sum, j => AttributionDiversity(j.Objective("target"), j.String("layer")), () => AttributionDiversity(Channel("layer3:1"), "layer2"));
 
     /// <summary>The checks both attribution objectives make of their target (a unit's objective that reads a model layer).</summary>
     static void RequireAttributionTarget(Objective target, string layer)
@@ -275,26 +302,35 @@ public static class Objectives
 
     /// <summary>Σ|x − <paramref name="constant"/>| over <paramref name="layer"/> (default: the image). Subtract it to penalize.</summary>
     public static Objective L1(string layer = ObjectiveContext.InputLayer, double constant = 0, int? batch = null) =>
-        Atom($"L1({layer})", Spec("l1", ("layer", layer), ("constant", constant)), [layer], ctx => (ctx[layer] - constant).abs().flatten(1).sum(1), batch, Reduction.Sum);
+        Atom(L1Kind, $"L1({layer})", L1Kind.Json(("layer", layer), ("constant", constant)), [layer], ctx => (ctx[layer] - constant).abs().flatten(1).sum(1), batch);
+
+    static readonly ObjectiveKind L1Kind = new("l1", "Σ|x − constant| over a layer (the image by default)", BatchReduction.Sum,
+        j => L1(j.String("layer"), j.Number("constant"), j.Batch), () => L1(constant: 0.5));
 
     /// <summary>
     /// Lucid's L2: sqrt(ε + Σ(x − <paramref name="constant"/>)²) over <paramref name="layer"/>, ε = 1e-6, per image;
     /// its total takes one square root over the whole batch, as Lucid does. Subtract it to penalize.
     /// </summary>
     public static Objective L2(string layer = ObjectiveContext.InputLayer, double constant = 0, int? batch = null) =>
-        Atom($"L2({layer})", Spec("l2", ("layer", layer), ("constant", constant)), [layer],
-            ctx => ((ctx[layer] - constant).pow(2).flatten(1).sum(1) + 1e-6).sqrt(), batch, Reduction.Sum,
+        Atom(L2Kind, $"L2({layer})", L2Kind.Json(("layer", layer), ("constant", constant)), [layer],
+            ctx => ((ctx[layer] - constant).pow(2).flatten(1).sum(1) + 1e-6).sqrt(), batch,
             total: ctx => ((ctx[layer] - constant).pow(2).sum() + 1e-6).sqrt());
+
+    static readonly ObjectiveKind L2Kind = new("l2", "Lucid's L2: √(ε + Σ(x − constant)²) over a layer", BatchReduction.RootOfSum,
+        j => L2(j.String("layer"), j.Number("constant"), j.Batch), () => L2("layer1", 0.25));
 
     /// <summary>Total variation: Σ|x[y+1,x] − x[y,x]| + Σ|x[y,x+1] − x[y,x]| (TensorFlow's definition). Subtract it to penalize.</summary>
     public static Objective TotalVariation(string layer = ObjectiveContext.InputLayer, int? batch = null) =>
-        Atom($"TV({layer})", Spec("total_variation", ("layer", layer)), [layer], ctx =>
+        Atom(TotalVariationKind, $"TV({layer})", TotalVariationKind.Json(("layer", layer)), [layer], ctx =>
         {
             var x = ctx[layer];
             var dy = (x[.., .., 1.., ..] - x[.., .., ..^1, ..]).abs().flatten(1).sum(1);
             var dx = (x[.., .., .., 1..] - x[.., .., .., ..^1]).abs().flatten(1).sum(1);
             return dy + dx;
-        }, batch, Reduction.Sum);
+        }, batch);
+
+    static readonly ObjectiveKind TotalVariationKind = new("total_variation", "total variation: Σ of absolute differences between neighbouring pixels",
+        BatchReduction.Sum, j => TotalVariation(j.String("layer"), j.Batch), () => TotalVariation(batch: 2));
 
     /// <summary>
     /// Lucid's <c>blur_input_each_step</c>: ½Σ(x − stop_gradient(blur(x)))², where blur is Lucid's
@@ -303,12 +339,15 @@ public static class Objectives
     /// Subtracting it pulls the image towards its blurred self each step.
     /// </summary>
     public static Objective Blur(int? batch = null) =>
-        Atom("blur(input)", Spec("blur"), [ObjectiveContext.InputLayer], ctx =>
+        Atom(BlurKind, "blur(input)", BlurKind.Json(), [ObjectiveContext.InputLayer], ctx =>
         {
             var x = ctx.Input;
             var blurred = LucidBlur(x.detach());
             return 0.5 * (x - blurred).pow(2).flatten(1).sum(1);
-        }, batch, Reduction.Sum);
+        }, batch);
+
+    static readonly ObjectiveKind BlurKind = new("blur", "Lucid's blur_input_each_step: ½Σ(x − stop_gradient(blur(x)))²", BatchReduction.Sum,
+        j => Blur(j.Batch), () => Blur());
 
     /// <summary>Lucid's <c>_tf_blur</c> with w = 3 on [N, C, H, W] (see <see cref="Blur"/>).</summary>
     public static Tensor LucidBlur(Tensor x)
@@ -324,39 +363,4 @@ public static class Objectives
 
     /// <summary>Parses Lucid's shorthand <c>"layer:n"</c> as <see cref="Channel"/>.</summary>
     public static Objective Parse(string shorthand) => Channel(Unit.Parse(shorthand));
-
-    internal static Objective FromSpec(JsonObject spec)
-    {
-        string Str(string key) => spec[key]?.GetValue<string>() ?? throw new FormatException($"Objective JSON of kind '{spec["kind"]}' lacks \"{key}\".");
-        double Dbl(string key) => spec[key]?.GetValue<double>() ?? throw new FormatException($"Objective JSON of kind '{spec["kind"]}' lacks \"{key}\".");
-        Objective Sub(string key) => FromSpec(spec[key] as JsonObject ?? throw new FormatException($"Objective JSON of kind '{spec["kind"]}' lacks the object \"{key}\"."));
-        float[] Vec() => (spec["vector"] as JsonArray ?? throw new FormatException("Direction JSON lacks \"vector\".")).Select(v => v!.GetValue<float>()).ToArray();
-        int? batch = spec["batch"]?.GetValue<int>();
-        var kind = spec["kind"]?.GetValue<string>() ?? throw new FormatException("Objective JSON lacks \"kind\".");
-        return kind switch
-        {
-            "neuron" => Neuron(Unit.Parse(Str("unit")), batch),
-            "channel" => Channel(Unit.Parse(Str("unit")), batch),
-            "direction" => Direction(Str("layer"), Vec(), Dbl("cossim_pow"), batch),
-            "direction_cosine" => DirectionCosine(Str("layer"), Vec(), batch),
-            "diversity" => Diversity(Str("layer")),
-            "alignment" => Alignment(Str("layer"), Dbl("decay_ratio")),
-            "interpolate" => Interpolate(Sub("from"), Sub("to")),
-            "l1" => L1(Str("layer"), Dbl("constant"), batch),
-            "l2" => L2(Str("layer"), Dbl("constant"), batch),
-            "total_variation" => TotalVariation(Str("layer"), batch),
-            "blur" => Blur(batch),
-            "attribution_diversity" => AttributionDiversity(Sub("target"), Str("layer")),
-            "facet" => Facet(Sub("target"), new Facet(Str("name"), Str("layer"),
-                (spec["shape"] as JsonArray ?? throw new FormatException("Facet JSON lacks \"shape\".")).Select(v => v!.GetValue<long>()).ToArray(),
-                (spec["weights"] as JsonArray ?? throw new FormatException("Facet JSON lacks \"weights\".")).Select(v => v!.GetValue<float>()).ToArray()),
-                Dbl("strength"), spec["strength_to"]?.GetValue<double>(), batch),
-            "constant" => Objective.Constant(Dbl("value")),
-            "add" => Sub("left") + Sub("right"),
-            "subtract" => Sub("left") - Sub("right"),
-            "multiply" => Sub("left") * Sub("right"),
-            "scale" => Dbl("factor") == -1 ? -Sub("of") : Dbl("factor") * Sub("of"),
-            _ => throw new FormatException($"Unknown objective kind '{kind}'. Known: neuron, channel, direction, direction_cosine, diversity, alignment, interpolate, l1, l2, total_variation, blur, attribution_diversity, facet, constant, add, subtract, multiply, scale."),
-        };
-    }
 }
