@@ -22,6 +22,9 @@ public static partial class LibraryPackage
     /// <summary>The library alone, a dependency of <see cref="Id"/>.</summary>
     public const string CoreId = "Interp.Notebooks.Core";
 
+    /// <summary>The course's exercise checks, a dependency of <see cref="Id"/> (the course depends on the library, never the reverse).</summary>
+    public const string ExercisesId = "Interp.Notebooks.Exercises";
+
     /// <summary>The local feed, relative to the repository root.</summary>
     public const string FeedFolder = "artifacts/feed";
 
@@ -50,22 +53,24 @@ public static partial class LibraryPackage
             ? custom
             : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
 
-    /// <summary>Packs both packages into the feed and installs them; returns 0 or the failing step's exit code.</summary>
+    /// <summary>Packs the three packages into the feed and installs them; returns 0 or the failing step's exit code.</summary>
     public static int PackAndInstall(string repoRoot, TextWriter log)
     {
         var version = Version(repoRoot);
         var feed = Path.Combine(repoRoot, FeedFolder);
         log.WriteLine($"Packing {Id} {version} into {feed} and installing it for the notebooks …");
-        foreach (var project in new[] { "src/Interp/Interp.csproj", "src/Interp.Interactive/Interp.Interactive.csproj" })
+        foreach (var project in new[] { "src/Interp/Interp.csproj", "src/Interp.Exercises/Interp.Exercises.csproj", "src/Interp.Interactive/Interp.Interactive.csproj" })
         {
             var code = Dotnet(repoRoot, log, "pack", Path.Combine(repoRoot, project), "-c", "Release", "-o", feed, "--nologo", "-v", "q", "-clp:ErrorsOnly");
             if (code != 0) return code;
         }
-        foreach (var id in new[] { Id, CoreId })
+        foreach (var id in new[] { Id, CoreId, ExercisesId })
         {
             var installed = Path.Combine(GlobalPackagesFolder(), id.ToLowerInvariant(), version);
             if (Directory.Exists(installed)) Directory.Delete(installed, recursive: true);
         }
+        int stale = ForgetKernelResolutions(KernelResolutionCache());
+        if (stale > 0) log.WriteLine($"Dropped {stale} cached kernel resolution(s) of {Id}, so kernels resolve the new package's assemblies.");
         // A throw-away project that references the package restores it (and its dependencies) into the global folder.
         var warm = Directory.CreateTempSubdirectory("interp-notebooks-install-");
         try
@@ -82,6 +87,27 @@ public static partial class LibraryPackage
         {
             warm.Delete(recursive: true);
         }
+    }
+
+    /// <summary>
+    /// Where .NET Interactive's package manager keeps its resolutions of <c>#r "nuget: …"</c> lines (<c>~/.packagemanagement/nuget/Cache</c>),
+    /// keyed by the line's text: a package rebuilt at the same version with another set of assemblies would otherwise load the old list.
+    /// </summary>
+    public static string KernelResolutionCache() =>
+        Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".packagemanagement", "nuget", "Cache");
+
+    /// <summary>Deletes the cached resolutions in <paramref name="cacheFolder"/> that mention this project's packages; returns how many.</summary>
+    public static int ForgetKernelResolutions(string cacheFolder)
+    {
+        if (!Directory.Exists(cacheFolder)) return 0;
+        var ours = new[] { Id, CoreId, ExercisesId }.Select(id => id.ToLowerInvariant()).ToList();
+        var stale = Directory.EnumerateFiles(cacheFolder)
+            .Where(f => File.ReadAllText(f).ToLowerInvariant() is var text && ours.Any(id => text.Contains(id, StringComparison.Ordinal)))
+            .Select(f => Path.Combine(cacheFolder, Path.GetFileName(f).Split('.')[0]))
+            .Distinct().ToList();
+        foreach (var key in stale)
+            foreach (var file in Directory.EnumerateFiles(cacheFolder, Path.GetFileName(key) + ".*")) File.Delete(file);
+        return stale.Count;
     }
 
     static int Dotnet(string workingDirectory, TextWriter log, params string[] args)

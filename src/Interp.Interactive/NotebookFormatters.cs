@@ -28,7 +28,7 @@ public static class NotebookFormatters
         Formatter.Register<Table>((t, writer) => writer.Write(t.ToHtml()), HtmlFormatter.MimeType);
         Formatter.Register<NotebookProgress.ProgressHtml>((p, writer) => writer.Write(p.Html), HtmlFormatter.MimeType);
         Formatter.Register<Interp.FeatureVisualization.Rendering.RenderResult>((r, writer) => writer.Write(RenderHtml(r)), HtmlFormatter.MimeType);
-        Formatter.Register<Interp.Runtime.EnvironmentReport>((r, writer) => writer.Write(EnvironmentHtml(r)), HtmlFormatter.MimeType);
+        Formatter.Register<Interp.Zoo.EnvironmentReport>((r, writer) => writer.Write(EnvironmentHtml(r)), HtmlFormatter.MimeType);
         Formatter.Register<CheckResult>((r, writer) => writer.Write(CheckHtml(r)), HtmlFormatter.MimeType);
         Formatter.Register<HookedModel>((m, writer) => writer.Write(ModelHtml(m)), HtmlFormatter.MimeType);
     }
@@ -65,7 +65,7 @@ public static class NotebookFormatters
         return $"<div style=\"border-left:4px solid {color};padding:4px 8px;font-family:sans-serif\"><b style=\"color:{color}\">{(r.Passed ? "✅ Passed" : "❌ Not yet")}</b> — {WebUtility.HtmlEncode(r.Exercise)}<div>{WebUtility.HtmlEncode(r.Message)}</div>{hint}</div>";
     }
 
-    static string EnvironmentHtml(Interp.Runtime.EnvironmentReport r) =>
+    static string EnvironmentHtml(Interp.Zoo.EnvironmentReport r) =>
         new Table(["", ""], [
             ["Operating system", r.OperatingSystem], ["CPU", r.Cpu], [".NET", r.DotNet], ["TorchSharp", r.TorchSharp],
             ["Threads", $"{r.Threads} of {r.Cores} cores"], ["Native loading", r.NativeLoading], ["Convolution", r.Convolution], ["Allocator", r.Allocator],

@@ -1,18 +1,13 @@
 using Interp.Runtime;
+using Interp.Zoo;
 
 namespace Interp.Interactive;
 
 /// <summary>The set-up every notebook's first cell performs.</summary>
 public static class NotebookSetup
 {
-    /// <summary>The environment variable that sets the thread count (default: all cores).</summary>
-    public const string ThreadsVariable = "INTERP_THREADS";
-
-    /// <summary>The environment variable that asks notebooks for short runs (set by the test suite and CI).</summary>
-    public const string QuickVariable = "INTERP_QUICK";
-
     /// <summary>Whether notebooks run in quick mode: fewer optimization steps, same code.</summary>
-    public static bool Quick => Environment.GetEnvironmentVariable(QuickVariable) is "1" or "true";
+    public static bool Quick => Environment.GetEnvironmentVariable(InterpEnvironment.Quick.Name) is "1" or "true";
 
     /// <summary>
     /// The number of steps to use: <paramref name="full"/> normally, a quarter of it (at least 16) in quick
@@ -29,7 +24,7 @@ public static class NotebookSetup
     {
         Load();
         int n = threads
-            ?? (int.TryParse(Environment.GetEnvironmentVariable(ThreadsVariable), out var t) && t > 0 ? t : Environment.ProcessorCount);
+            ?? (int.TryParse(Environment.GetEnvironmentVariable(InterpEnvironment.Threads.Name), out var t) && t > 0 ? t : Environment.ProcessorCount);
         TorchSharp.torch.set_num_threads(n);
         return EnvironmentReport.Collect();
     }

@@ -33,10 +33,7 @@ internal static class TestPaths
     /// <summary>Whether a shared fixture file is there (for test discovery, which cannot skip).</summary>
     public static bool FixtureExists(params string[] parts) => File.Exists(Path.Combine([FixturesRoot, .. parts]));
 
-    public static string NuGetRoot =>
-        Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } p
-            ? p
-            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
+    public static string NuGetRoot => Interp.Runtime.InterpPaths.NuGetRoot();
 
     public static string TorchSharpNative => Path.Combine(NuGetRoot, "torchsharp", "0.107.0", "runtimes", "linux-x64", "native", "libLibTorchSharp.so");
 

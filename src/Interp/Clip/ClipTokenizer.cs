@@ -62,7 +62,7 @@ public sealed partial class ClipTokenizer
 
     /// <summary>The tokenizer with the vocabulary shipped in <c>data/clip</c> (MIT licence, OpenAI), checked against its SHA-256.</summary>
     public static ClipTokenizer Default() => _default.Value;
-    static readonly Lazy<ClipTokenizer> _default = new(() => Load(Path.Combine(SampleImages.DataFolder(), "clip", "bpe_simple_vocab_16e6.txt.gz"), VocabularySha256));
+    static readonly Lazy<ClipTokenizer> _default = new(() => Load(Path.Combine(Runtime.InterpPaths.DataFolder(), "clip", "bpe_simple_vocab_16e6.txt.gz"), VocabularySha256));
 
     /// <summary>Reads a <c>bpe_simple_vocab_16e6.txt.gz</c>; with <paramref name="sha256"/>, refuses a file with another hash.</summary>
     public static ClipTokenizer Load(string path, string? sha256 = null)

@@ -41,8 +41,10 @@ public static class DatasetScan
         int next = start;
         if (checkpointPath is not null && File.Exists(checkpointPath))
         {
-            var saved = JsonSerializer.Deserialize<Checkpoint>(File.ReadAllText(checkpointPath))
-                ?? throw new InvalidDataException($"'{checkpointPath}' is not a scan checkpoint.");
+            Checkpoint? saved;
+            try { saved = JsonSerializer.Deserialize<Checkpoint>(File.ReadAllText(checkpointPath)); }
+            catch (JsonException e) { throw new InvalidDataException($"'{checkpointPath}' is not a scan checkpoint ({e.Message}); delete it to start the scan afresh.", e); }
+            if (saved is null) throw new InvalidDataException($"'{checkpointPath}' is not a scan checkpoint; delete it to start the scan afresh.");
             if (saved.Key != key)
                 throw new InvalidOperationException($"'{checkpointPath}' holds a checkpoint of another scan ({saved.Key}); this scan is {key}. Use another file or delete it.");
             (result, next) = (saved.Result, saved.NextImage);

@@ -10,7 +10,7 @@ namespace Interp.Datasets;
 public static class SamplePhotos
 {
     /// <summary>The folder of the larger collection, <c>data/photos</c>.</summary>
-    public static string Folder => Path.Combine(SampleImages.DataFolder(), "photos");
+    public static string Folder => Path.Combine(Runtime.InterpPaths.DataFolder(), "photos");
 
     /// <summary>All shipped photos, <c>data/images</c> first, each folder in ordinal file order.</summary>
     public static IImageSource All() => new ConcatImages("sample photos", new FolderImages(SampleImages.Folder), new FolderImages(Folder));

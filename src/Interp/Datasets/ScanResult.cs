@@ -119,5 +119,15 @@ public sealed class ScanResult
     public string ToJson() => JsonSerializer.Serialize(this, Json);
 
     /// <summary>Reads <see cref="ToJson"/>'s output.</summary>
-    public static ScanResult FromJson(string json) => JsonSerializer.Deserialize<ScanResult>(json, Json) ?? throw new InvalidDataException("Empty scan result JSON.");
+    public static ScanResult FromJson(string json)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<ScanResult>(json, Json) ?? throw new InvalidDataException("The scan result is JSON null, not a scan result.");
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"Not a scan result (the JSON that `interp scan` and ScanResult.ToJson write): {e.Message}", e);
+        }
+    }
 }

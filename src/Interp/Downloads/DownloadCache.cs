@@ -17,7 +17,7 @@ public sealed class DownloadCache
     /// <summary>A cache in <paramref name="root"/> (default: the library's cache folder) using <paramref name="http"/> (default: a new client).</summary>
     public DownloadCache(string? root = null, HttpClient? http = null)
     {
-        Root = root ?? Path.Combine(TorchRuntime.CacheRoot, "downloads");
+        Root = root ?? Path.Combine(InterpPaths.CacheRoot, "downloads");
         _http = http ?? new HttpClient { Timeout = TimeSpan.FromMinutes(30) };
     }
 

@@ -55,7 +55,7 @@ public static class ClipStudy
             var random = new Random(seed + 1);
             using var targets = Stack(Enumerable.Range(0, victims).Select(i => Draw(random, ToyKind.Drawing, (star + 1 + i % (shapes.Count - 1)) % shapes.Count, size)));
             float scale = size / (float)ToyDataset.ImageSize;
-            var baseline = Exercises.Multimodal.AttackExercise.Baseline;
+            var baseline = TypographicAttack.ToyBaseline;
             var placement = new TextPlacement(baseline.X * scale, baseline.Y * scale, baseline.Size * scale, baseline.Grey);
             var attack = TypographicAttack.Measure(targets, images => Predict(model, drawingPrompts, images), "star", star, placement, seed: seed);
             return new ClipStudyReport(clip.Name, drawingAccuracy, wordAccuracy, multimodality, attack);

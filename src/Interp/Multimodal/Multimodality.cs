@@ -83,10 +83,21 @@ public static class Multimodality
         return result!;
     }
 
-    /// <summary>The Pearson correlation over concepts of a unit's picture profile with its word profile read through <paramref name="wordOrder"/>.</summary>
-    internal static double Correlation(double[,] pictures, double[,] words, int unit, int[] wordOrder)
+    /// <summary>
+    /// The Pearson correlation over concepts of <paramref name="unit"/>'s picture profile (<paramref name="pictures"/>[concept,
+    /// unit]) with its word profile (<paramref name="words"/>[concept, unit]) read through <paramref name="wordOrder"/> (the
+    /// identity for the real score, a permutation for the baseline).
+    /// </summary>
+    public static double Correlation(double[,] pictures, double[,] words, int unit, int[] wordOrder)
     {
+        ArgumentNullException.ThrowIfNull(pictures);
+        ArgumentNullException.ThrowIfNull(words);
+        ArgumentNullException.ThrowIfNull(wordOrder);
         int n = wordOrder.Length;
+        if (n < 2 || pictures.GetLength(0) != n || words.GetLength(0) != n)
+            throw new ArgumentException($"The profiles need the same number of concepts (at least 2) as the word order has entries; got {pictures.GetLength(0)} picture rows, {words.GetLength(0)} word rows and {n} entries.");
+        if (unit < 0 || unit >= pictures.GetLength(1) || unit >= words.GetLength(1))
+            throw new ArgumentOutOfRangeException(nameof(unit), unit, $"The profiles have units 0..{Math.Min(pictures.GetLength(1), words.GetLength(1)) - 1}.");
         double ma = 0, mb = 0;
         for (int k = 0; k < n; k++) { ma += pictures[k, unit]; mb += words[wordOrder[k], unit]; }
         ma /= n;

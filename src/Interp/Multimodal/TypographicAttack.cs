@@ -24,6 +24,9 @@ public sealed record AttackReport(string Word, string Control, int Images, int E
 /// </summary>
 public static class TypographicAttack
 {
+    /// <summary>Notebook 04's baseline attack on the 64 px toy images: black 13 px text centred near the bottom edge.</summary>
+    public static TextPlacement ToyBaseline { get; } = new(32, 58, 13, 0f);
+
     /// <summary>
     /// Writes <paramref name="word"/> (the name of class <paramref name="target"/>) onto every image at <paramref name="placement"/>
     /// and, as the control, a nonsense string of the same length (seeded lowercase letters) at the same place.

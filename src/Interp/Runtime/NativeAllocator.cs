@@ -27,9 +27,6 @@ public static class NativeAllocator
     /// <summary>Free memory at the top of the heap is returned to the system only above this size.</summary>
     public const int TrimThresholdBytes = 512 << 20;
 
-    /// <summary>The environment variable that, set to <c>default</c>, leaves the allocator as glibc configured it.</summary>
-    public const string Variable = "INTERP_MALLOC";
-
     const int M_TRIM_THRESHOLD = -1, M_MMAP_THRESHOLD = -3;
     static readonly object Gate = new();
     static NativeAllocatorSettings? _settings;
@@ -42,16 +39,16 @@ public static class NativeAllocator
     {
         lock (Gate)
         {
-            return _settings ??= Apply(Environment.GetEnvironmentVariable(Variable));
+            return _settings ??= Apply(Environment.GetEnvironmentVariable(InterpEnvironment.Malloc.Name));
         }
     }
 
     internal static NativeAllocatorSettings Apply(string? variable)
     {
         if (string.Equals(variable, "default", StringComparison.OrdinalIgnoreCase))
-            return new(false, $"glibc's defaults ({Variable}=default)");
+            return new(false, $"glibc's defaults ({InterpEnvironment.Malloc.Name}=default)");
         if (!string.IsNullOrEmpty(variable))
-            throw new ArgumentException($"{Variable} is '{variable}'; valid: 'default' (keep glibc's allocator settings), or unset (tune them for tensors).");
+            throw new ArgumentException($"{InterpEnvironment.Malloc.Name} is '{variable}'; valid: 'default' (keep glibc's allocator settings), or unset (tune them for tensors).");
         if (!OperatingSystem.IsLinux()) return new(false, "not Linux: the system allocator's defaults");
         string version;
         try
@@ -67,6 +64,33 @@ public static class NativeAllocator
             ? new(true, $"glibc {version}: blocks up to {MmapThresholdBytes >> 20} MiB from the heap, trimmed above {TrimThresholdBytes >> 20} MiB free")
             : new(false, $"glibc {version} refused the settings: its defaults");
     }
+
+    /// <summary>
+    /// Bytes the C allocator has handed out and not had back (glibc's <c>mallinfo2</c>, all arenas: in-use heap blocks plus
+    /// mapped blocks), or null where that is not glibc. Unlike the resident size, it leaves out freed memory kept for reuse.
+    /// </summary>
+    public static long? InUseBytes()
+    {
+        if (!OperatingSystem.IsLinux()) return null;
+        try
+        {
+            var info = mallinfo2();
+            return (long)(info.uordblks + info.hblkhd);
+        }
+        catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException)
+        {
+            return null;
+        }
+    }
+
+    [StructLayout(LayoutKind.Sequential)]
+    struct MallInfo2
+    {
+        public nuint arena, ordblks, smblks, hblks, hblkhd, usmblks, fsmblks, uordblks, fordblks, keepcost;
+    }
+
+    [DllImport("libc", EntryPoint = "mallinfo2")]
+    static extern MallInfo2 mallinfo2();
 
     [DllImport("libc", EntryPoint = "mallopt")]
     static extern int mallopt(int parameter, int value);

@@ -36,7 +36,7 @@ public static class SkiaRuntime
         return _fonts.GetOrAdd(name, _ => new Lazy<SKTypeface>(() =>
         {
             EnsureLoaded();
-            var path = Path.Combine(Images.SampleImages.DataFolder(), "fonts", file);
+            var path = Path.Combine(Runtime.InterpPaths.DataFolder(), "fonts", file);
             return SKTypeface.FromFile(path) ?? throw new FileNotFoundException($"The shipped font {name} is missing or unreadable at {path} (see data/fonts/README.md).", path);
         })).Value;
     }
@@ -59,7 +59,7 @@ public static class SkiaRuntime
         var version = assembly.GetName().Version;
         foreach (var package in new[] { "skiasharp.nativeassets.linux.nodependencies", "skiasharp.nativeassets.linux", "skiasharp.nativeassets.macos", "skiasharp.nativeassets.win32" })
         {
-            var root = Path.Combine(TorchRuntime.NuGetRoot(), package);
+            var root = Path.Combine(InterpPaths.NuGetRoot(), package);
             if (!Directory.Exists(root)) continue;
             var preferred = version is null ? null : Path.Combine(root, $"{version.Major}.{version.Minor}.{version.Build}");
             candidates.AddRange(Directory.GetDirectories(root).OrderBy(d => d == preferred ? 0 : 1).ThenByDescending(d => d)
@@ -80,7 +80,7 @@ public static class SkiaRuntime
                 }
                 return path;
             }
-        throw new DllNotFoundException($"SkiaSharp's native library {file} was not found beside the application or in the NuGet cache ({TorchRuntime.NuGetRoot()}). " +
+        throw new DllNotFoundException($"SkiaSharp's native library {file} was not found beside the application or in the NuGet cache ({InterpPaths.NuGetRoot()}). " +
                                        "Reference the NuGet package SkiaSharp.NativeAssets.Linux.NoDependencies 4.155.0 (on Linux), or restore the solution once.");
     }
 }

@@ -23,22 +23,6 @@ public static class TorchRuntime
     static TorchLoadReport? _report;
     static IntPtr _handle;
 
-    /// <summary>The environment variable that overrides the cache folder (default <c>~/.cache/interp-notebooks</c>).</summary>
-    public const string CacheVariable = "INTERP_CACHE";
-
-    /// <summary>The folder where Interp caches converted models and native copies.</summary>
-    public static string CacheRoot
-    {
-        get
-        {
-            var fromEnv = Environment.GetEnvironmentVariable(CacheVariable);
-            if (!string.IsNullOrWhiteSpace(fromEnv)) return Path.GetFullPath(fromEnv);
-            var xdg = Environment.GetEnvironmentVariable("XDG_CACHE_HOME");
-            var baseDir = !string.IsNullOrWhiteSpace(xdg) ? xdg : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache");
-            return Path.Combine(baseDir, "interp-notebooks");
-        }
-    }
-
     /// <summary>
     /// Ensures TorchSharp can load its native library, and tunes the C allocator for tensors first
     /// (<see cref="NativeAllocator"/>). Idempotent and thread-safe; call it before the first TorchSharp call
@@ -111,7 +95,7 @@ public static class TorchRuntime
     static string WritePatchedCopy(byte[] bytes)
     {
         var hash = Convert.ToHexStringLower(SHA256.HashData(bytes))[..16];
-        var dir = Path.Combine(CacheRoot, "native", hash);
+        var dir = Path.Combine(InterpPaths.CacheRoot, "native", hash);
         var target = Path.Combine(dir, "libLibTorchSharp.so");
         if (File.Exists(target) && new FileInfo(target).Length == bytes.Length) return target;
         Directory.CreateDirectory(dir);
@@ -150,7 +134,7 @@ public static class TorchRuntime
             foreach (var d in dirs.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)) yield return d;
         var version = typeof(TorchSharp.torch).Assembly.GetName().Version;
         if (version is not null)
-            yield return Path.Combine(NuGetRoot(), "torchsharp", $"{version.Major}.{version.Minor}.{version.Build}", "runtimes", rid, "native");
+            yield return Path.Combine(InterpPaths.NuGetRoot(), "torchsharp", $"{version.Major}.{version.Minor}.{version.Build}", "runtimes", rid, "native");
     }
 
     static string? FindLibTorchDirectory(string torchSharpNativeDir)
@@ -158,7 +142,7 @@ public static class TorchRuntime
         var rid = "linux-" + RuntimeInformation.ProcessArchitecture.ToString().ToLowerInvariant();
         var candidates = new List<string> { torchSharpNativeDir };
         candidates.AddRange(TorchSharpNativeDirectories());
-        var packageDir = Path.Combine(NuGetRoot(), $"libtorch-cpu-{rid}");
+        var packageDir = Path.Combine(InterpPaths.NuGetRoot(), $"libtorch-cpu-{rid}");
         if (Directory.Exists(packageDir))
             candidates.AddRange(Directory.GetDirectories(packageDir).OrderDescending().Select(d => Path.Combine(d, "runtimes", rid, "native")));
         return candidates.FirstOrDefault(d => File.Exists(Path.Combine(d, "libtorch_cpu.so")));
@@ -167,9 +151,4 @@ public static class TorchRuntime
     static string? FindNativeFile(string fileName, IEnumerable<string> directories) =>
         directories.Select(d => Path.Combine(d, fileName)).FirstOrDefault(File.Exists);
 
-    /// <summary>The NuGet package cache (<c>$NUGET_PACKAGES</c> or <c>~/.nuget/packages</c>).</summary>
-    internal static string NuGetRoot() =>
-        Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } p
-            ? p
-            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
 }

@@ -1,5 +1,5 @@
 using Interp.Clip;
-using Interp.Models.Zoo;
+using Interp.Zoo;
 using static TorchSharp.torch;
 
 namespace Interp.Tests.Clip;

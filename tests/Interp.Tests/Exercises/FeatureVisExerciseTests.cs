@@ -1,4 +1,4 @@
-using Interp.Exercises.FeatureVis;
+using Interp.Exercises.FeatureVisualization;
 using static TorchSharp.torch;
 
 namespace Interp.Tests.Exercises;

@@ -1,5 +1,5 @@
 using Interp.Exercises;
-using Interp.Exercises.Multimodal;
+using Interp.Exercises.MultimodalNeurons;
 using Interp.Multimodal;
 
 namespace Interp.Tests.Exercises;
@@ -19,7 +19,7 @@ public class MultimodalExerciseTests
     [Fact] public void Dividing_by_zero_on_a_flat_profile_fails_04_1() => AssertFails(ProfileCorrelationExercise.Check((p, w) => Pearson(p, w, guardFlat: false)), "flat");
 
     [Fact] public void A_larger_white_word_over_the_shape_passes_04_2() => AssertPasses(AttackExercise.Check(() => new TextPlacement(32, 36, 16, 1f)));
-    [Fact] public void The_baseline_itself_fails_04_2() => AssertFails(AttackExercise.Check(() => AttackExercise.Baseline), "the baseline turns");
+    [Fact] public void The_baseline_itself_fails_04_2() => AssertFails(AttackExercise.Check(() => TypographicAttack.ToyBaseline), "the baseline turns");
     [Fact] public void Text_too_large_for_the_budget_fails_04_2() => AssertFails(AttackExercise.Check(() => new TextPlacement(32, 44, 30, 1f)), "budget");
     [Fact] public void Text_written_off_the_picture_fails_04_2() => AssertFails(AttackExercise.Check(() => new TextPlacement(200, 200, 16, 1f)), "the baseline turns");
 

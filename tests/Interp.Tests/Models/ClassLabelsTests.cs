@@ -1,7 +1,7 @@
 using Interp.Downloads;
 using Interp.Models;
 using Interp.Models.Labels;
-using Interp.Models.Zoo;
+using Interp.Zoo;
 using Interp.Tests.Downloads;
 using static TorchSharp.torch;
 

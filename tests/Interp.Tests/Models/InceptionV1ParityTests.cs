@@ -1,6 +1,6 @@
 using Interp.Hooks;
 using Interp.Models;
-using Interp.Models.Zoo;
+using Interp.Zoo;
 using static TorchSharp.torch;
 
 namespace Interp.Tests.Models;

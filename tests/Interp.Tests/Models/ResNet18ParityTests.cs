@@ -1,6 +1,6 @@
 using Interp.Hooks;
 using Interp.Images;
-using Interp.Models.Zoo;
+using Interp.Zoo;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 using static TorchSharp.torch;

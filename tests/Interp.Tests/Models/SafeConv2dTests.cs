@@ -118,7 +118,7 @@ public class SafeConv2dTests(ITestOutputHelper output)
         Assert.Equal("input gradient wrong in 1 of 1, so SafeConv2d pads output channels when a gradient is needed", backward.Summary);
         var both = backward with { WrongShapes = ["a (relative error 2.0E-001)"] };
         Assert.Equal("forward wrong in 1 of 2 checked shapes, so SafeConv2d pads input channels; " + backward.Summary, both.Summary);
-        Assert.Contains("Convolution: float32 " + SafeConv2d.SelfTest.Summary, Interp.Runtime.EnvironmentReport.Collect().ToString());
+        Assert.Contains("Convolution: float32 " + SafeConv2d.SelfTest.Summary, Interp.Zoo.EnvironmentReport.Collect().ToString());
     }
 
     [Fact]

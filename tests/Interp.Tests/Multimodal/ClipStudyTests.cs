@@ -3,7 +3,7 @@ using Interp.Clip.Toy;
 using Interp.FeatureVisualization.Facets;
 using Interp.FeatureVisualization.Objectives;
 using Interp.FeatureVisualization.Rendering;
-using Interp.Models.Zoo;
+using Interp.Zoo;
 using Interp.Multimodal;
 using Interp.Units;
 using static TorchSharp.torch;

@@ -47,7 +47,7 @@ public class ExerciseSolutionTests(NotebookRunFixture run)
         var exercises = NotebookVersions.Exercises(NotebookDocument.Load(Path.Combine(TestPaths.RepoRoot, "notebooks", "01-feature-visualization.ipynb")), "01");
         var jitter = exercises.Single(e => e.CheckLine.StartsWith("JitterExercise", StringComparison.Ordinal));
         Assert.Contains("Tensor MyJitter(Tensor image, int d, int dy, int dx)", jitter.Solution);
-        Assert.Equal(["using Interp.Exercises.FeatureVis;"], jitter.Usings);
+        Assert.Equal(["using Interp.Exercises.FeatureVisualization;"], jitter.Usings);
         Assert.Equal(["JitterExercise.Check(MyJitter)", "FourierExercise.Check(MyFourier)", "DiversityExercise.Check(MyDiversity)"], exercises.Select(e => e.CheckLine));
     }
 }

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using Interp.Downloads;
-using Interp.Models.Zoo;
+using Interp.Zoo;
 
 namespace Interp.Tests.Notebooks;
 

@@ -42,7 +42,7 @@ public class CpuInfoTests(ITestOutputHelper output)
         Assert.Equal((26, 2), a.FamilyAndModel);
         Assert.Null(CpuInfo.FromProcCpuinfo(Graviton).FamilyAndModel);
         Assert.Equal(CpuInfo.FromProcCpuinfo(Graviton).Model, CpuInfo.FromProcCpuinfo(Graviton).Identity);
-        Assert.Contains(CpuInfo.Current.Identity, Interp.Runtime.EnvironmentReport.Collect().Cpu);
+        Assert.Contains(CpuInfo.Current.Identity, Interp.Zoo.EnvironmentReport.Collect().Cpu);
     }
 
     [Fact]

@@ -11,7 +11,7 @@ public class NativeAllocatorTests(ITestOutputHelper output)
     public void On_glibc_the_settings_are_in_force_once_torch_is_loaded()
     {
         Skip.IfNot(IsGlibc, "The allocator tuning applies to glibc on Linux only.");
-        Skip.If(Environment.GetEnvironmentVariable(NativeAllocator.Variable) == "default", $"{NativeAllocator.Variable}=default: the tuning is off in this run.");
+        Skip.If(Environment.GetEnvironmentVariable(InterpEnvironment.Malloc.Name) == "default", $"{InterpEnvironment.Malloc.Name}=default: the tuning is off in this run.");
         TorchRuntime.EnsureLoaded();
         // mallopt returns 1 only when glibc accepted the value (it refuses an mmap threshold above 32 MiB, say).
         Assert.True(NativeAllocator.Current.Tuned, NativeAllocator.Current.Description);

@@ -26,7 +26,7 @@ public class TorchRuntimeTests
         Assert.Equal(!systemHasIt, report.PatchedCopy is not null);
         if (report.PatchedCopy is { } copy)
         {
-            Assert.StartsWith(TorchRuntime.CacheRoot, copy);
+            Assert.StartsWith(InterpPaths.CacheRoot, copy);
             Assert.Equal(["GLIBCXX_3.4.32"], report.WeakenedVersions);
             Assert.True(ElfFile.Read(copy).VersionNeeds().Single(n => n.Name == "GLIBCXX_3.4.32").IsWeak);
             // The NuGet cache is never modified.

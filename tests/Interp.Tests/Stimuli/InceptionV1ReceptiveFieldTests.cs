@@ -1,4 +1,4 @@
-using Interp.Models.Zoo;
+using Interp.Zoo;
 using Interp.Stimuli;
 using Interp.Tests.Models;
 using Interp.Units;

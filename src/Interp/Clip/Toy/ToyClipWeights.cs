@@ -1,16 +1,16 @@
 namespace Interp.Clip.Toy;
 
-/// <summary>The toy CLIP trained by <c>src/Interp.Train</c> and shipped in <c>data/toyclip</c>.</summary>
+/// <summary>The toy CLIP trained by <c>interp train toy-clip</c> and shipped in <c>data/toyclip</c>.</summary>
 public static class ToyClipWeights
 {
     /// <summary>The shipped weights' file.</summary>
-    public static string Path => System.IO.Path.Combine(Images.SampleImages.DataFolder(), "toyclip", "toy-clip.bin");
+    public static string Path => System.IO.Path.Combine(Runtime.InterpPaths.DataFolder(), "toyclip", "toy-clip.bin");
 
     /// <summary>The shipped model in eval mode; a clear error says how to make the file when it is missing.</summary>
     public static ToyClipModel Load()
     {
         if (!File.Exists(Path))
-            throw new FileNotFoundException($"The toy CLIP's weights are not at {Path}. Train them with: dotnet run -c Release --project src/Interp.Train -- toy-clip --out {Path}", Path);
+            throw new FileNotFoundException($"The toy CLIP's weights are not at {Path}. Train them with: dotnet run -c Release --project src/Interp.Cli -- train toy-clip --out {Path}", Path);
         var model = new ToyClipModel();
         model.load(Path);
         model.eval();

@@ -20,7 +20,7 @@ namespace Interp.FeatureVisualization.Rendering;
 public sealed class RenderCache(string? root = null)
 {
     /// <summary>The folder of the cached renders (default <c>~/.cache/interp-notebooks/renders</c>).</summary>
-    public string Root { get; } = root ?? Path.Combine(TorchRuntime.CacheRoot, "renders");
+    public string Root { get; } = root ?? Path.Combine(InterpPaths.CacheRoot, "renders");
 
     /// <summary>How many renders the last call had to make (the rest came from disk).</summary>
     public int LastRendered { get; private set; }

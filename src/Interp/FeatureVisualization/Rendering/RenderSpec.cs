@@ -42,7 +42,7 @@ public sealed record RenderSpec
     public Precision Precision { get; init; } = Precision.Float32;
     /// <summary>
     /// Feed the model channels-last images (<see cref="Images.ImageTensors.ChannelsLast"/>). Convolutions then run with fewer
-    /// layout reorders; the `sizes` and `bench-one --compare` benchmarks measure the gain on a CPU. The renders differ from
+    /// layout reorders; the <c>interp bench sizes</c> and <c>interp bench render-one --compare</c> benchmarks measure the gain on a CPU. The renders differ from
     /// the default NCHW ones in float32 rounding (another summation order), so the default stays NCHW and renders stay
     /// reproducible across versions.
     /// </summary>

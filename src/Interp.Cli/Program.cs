@@ -1,0 +1,1 @@
+return Interp.Cli.InterpCommand.Run(args, Console.Out, Console.Error);

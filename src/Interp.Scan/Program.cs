@@ -1,1 +1,0 @@
-return Interp.Scan.ScanCommand.Run(args, Console.Out, Console.Error);

@@ -1,4 +1,0 @@
-namespace Interp.Models.Zoo;
-
-/// <summary>Whether a zoo model's weights are on this machine, where, and how to get them if not.</summary>
-public sealed record ModelAvailability(bool IsPresent, string? Location, string HowToGet);

@@ -1,4 +1,0 @@
-namespace Interp.Models.Zoo;
-
-/// <summary>A zoo entry as plain data, for tables: what it is, where from, and whether it is here.</summary>
-public sealed record ZooModelInfo(string Name, string Description, string Source, string License, string Input, bool Present, string HowToGet);

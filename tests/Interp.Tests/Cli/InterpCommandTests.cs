@@ -1,0 +1,127 @@
+using System.CommandLine;
+using Interp.Cli;
+using Interp.Images;
+
+namespace Interp.Tests.Cli;
+
+[Collection("resnet18")]
+public class InterpCommandTests(ITestOutputHelper output)
+{
+    static (int Code, string Out, string Err) Run(params string[] args)
+    {
+        var o = new StringWriter();
+        var e = new StringWriter();
+        int code = InterpCommand.Run(args, o, e);
+        return (code, o.ToString(), e.ToString());
+    }
+
+    static string SampleFolder()
+    {
+        var dir = TestPaths.Temp("scan-cli");
+        var images = Path.Combine(dir, "images");
+        Directory.CreateDirectory(images);
+        foreach (var name in SampleImages.Names)
+        {
+            using var img = SampleImages.Load(name, 48);
+            ImageIO.Save(img, Path.Combine(images, name + ".png"));
+        }
+        return dir;
+    }
+
+    [Fact]
+    public void Two_shards_on_the_command_line_merge_into_the_one_pass_result()
+    {
+        var dir = SampleFolder();
+        var images = Path.Combine(dir, "images");
+        string[] common = ["--model", "resnet18", "--layer", "layer1", "--images", images, "--size", "48", "--top", "2", "--batch", "4"];
+        var whole = Run(["scan", .. common, "--out", Path.Combine(dir, "whole.json")]);
+        Assert.True(whole.Code == 0, whole.Err);
+        var a = Run(["scan", .. common, "--shard", "0/2", "--out", Path.Combine(dir, "a.json")]);
+        var b = Run(["scan", .. common, "--shard", "1/2", "--out", Path.Combine(dir, "b.json")]);
+        Assert.True(a.Code == 0 && b.Code == 0, a.Err + b.Err);
+        Assert.Contains("scan 0/2: ", a.Out);   // the plain progress line (output is not a terminal)
+        Assert.Contains("left", a.Out + b.Out + whole.Out);
+        var merged = Run("merge", Path.Combine(dir, "a.json"), Path.Combine(dir, "b.json"), "--out", Path.Combine(dir, "merged.json"));
+        output.WriteLine(a.Out + b.Out + merged.Out);
+        Assert.True(merged.Code == 0, merged.Err);
+        Assert.Equal(File.ReadAllText(Path.Combine(dir, "whole.json")), File.ReadAllText(Path.Combine(dir, "merged.json")));
+        Assert.Contains($"{SampleImages.Names.Count} of {SampleImages.Names.Count} images", merged.Out);
+        Assert.Contains("images scanned", merged.Out);   // the table's header
+    }
+
+    public static TheoryData<string> Verbs()
+    {
+        var data = new TheoryData<string>();
+        void Walk(Command c, string path)
+        {
+            foreach (var sub in c.Subcommands)
+            {
+                data.Add((path + " " + sub.Name).Trim());
+                Walk(sub, path + " " + sub.Name);
+            }
+        }
+        Walk(InterpCommand.Build(), "");
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Verbs))]
+    public void Every_verb_has_help_that_describes_every_option(string verb)
+    {
+        var words = verb.Split(' ');
+        var (code, text, err) = Run([.. words, "--help"]);
+        Assert.True(code == 0, err);
+        Assert.Contains("Usage:", text);
+        Command command = InterpCommand.Build();
+        foreach (var w in words) command = command.Subcommands.Single(c => c.Name == w);
+        foreach (var option in command.Options.Where(o => !o.Hidden && o.Name != "--help" && o.Name != "-h"))
+        {
+            Assert.Contains(option.Name, text);
+            Assert.False(string.IsNullOrWhiteSpace(option.Description), $"{verb} {option.Name} has no description");
+        }
+    }
+
+    [Theory]
+    [InlineData("exit 2 and the valid verbs", new[] { "scna" }, "scna")]
+    [InlineData("an unknown option", new[] { "scan", "--modle", "resnet18" }, "--modle")]
+    [InlineData("missing required options", new[] { "scan", "--model", "resnet18" }, "--layer")]
+    [InlineData("a count below 1", new[] { "bench", "profile", "--batch", "0" }, "--batch must be at least 1; got 0")]
+    [InlineData("no threads", new[] { "bench", "soak", "--threads", "0" }, "--threads must be between 1 and 1024; got 0")]
+    [InlineData("not a number", new[] { "bench", "profile", "--steps", "many" }, "many")]
+    [InlineData("a value outside the choices", new[] { "bench", "render-one", "--dtype", "float16" }, "float32")]
+    [InlineData("an enum value that does not exist", new[] { "bench", "render", "--resize", "Bicubic" }, "Bicubic")]
+    [InlineData("a malformed list", new[] { "bench", "units", "--batches", "1,x" }, "--batches takes integers of at least 1 separated by commas")]
+    [InlineData("a malformed shard", new[] { "scan", "--model", "resnet18", "--layer", "layer1", "--images", ".", "--out", "x.json", "--shard", "2/2" }, "i/n")]
+    [InlineData("a missing verb argument", new[] { "merge", "--out", "x.json" }, "Required argument missing")]
+    public void Bad_arguments_exit_with_2_and_name_the_option_without_a_stack_trace(string what, string[] args, string expected)
+    {
+        var (code, _, err) = Run(args);
+        output.WriteLine($"{what}: {err}");
+        Assert.Equal(2, code);
+        Assert.Contains(expected, err);
+        Assert.Contains("--help", err);
+        Assert.DoesNotContain("   at ", err);
+    }
+
+    [Fact]
+    public void Errors_the_library_finds_in_values_exit_with_2_and_errors_of_the_work_with_1()
+    {
+        var dir = SampleFolder();
+        var unknownLayer = Run("scan", "--model", "resnet18", "--layer", "layer9", "--images", Path.Combine(dir, "images"), "--out", Path.Combine(dir, "x.json"));
+        Assert.Equal(2, unknownLayer.Code);
+        Assert.Contains("layer9", unknownLayer.Err);
+        Assert.DoesNotContain("   at ", unknownLayer.Err);
+        var unknownModel = Run("scan", "--model", "resnet19", "--layer", "layer1", "--images", Path.Combine(dir, "images"), "--out", Path.Combine(dir, "x.json"));
+        Assert.Equal(2, unknownModel.Code);
+        Assert.Contains("resnet18", unknownModel.Err);   // the error lists the zoo's models
+        var noFolder = Run("scan", "--model", "resnet18", "--layer", "layer1", "--images", Path.Combine(dir, "nowhere"), "--out", Path.Combine(dir, "x.json"));
+        Assert.Equal(2, noFolder.Code);
+        Assert.Contains("there is no folder", noFolder.Err);
+        File.WriteAllText(Path.Combine(dir, "broken.json"), "{ not json");
+        var broken = Run("merge", Path.Combine(dir, "broken.json"), "--out", Path.Combine(dir, "m.json"));
+        Assert.Equal(1, broken.Code);
+        Assert.Contains("Not a scan result", broken.Err);
+        Assert.DoesNotContain("   at ", broken.Err);
+        output.WriteLine(unknownLayer.Err + unknownModel.Err + broken.Err);
+    }
+}
