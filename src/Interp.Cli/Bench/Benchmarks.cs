@@ -148,7 +148,7 @@ public static class Benchmarks
             {
                 using var model = new Interp.Clip.ClipModel(config);
                 if (scalar == ScalarType.BFloat16) model.to(scalar);
-                foreach (var row in TimeForward(name, model.EncodeImage, scalar, dtype, batches, threads, steps)) yield return row;
+                foreach (var row in TimeForward(name, model.EncodeNormalizedImage, scalar, dtype, batches, threads, steps)) yield return row;
             }
         }
     }

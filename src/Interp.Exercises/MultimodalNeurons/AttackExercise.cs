@@ -1,3 +1,4 @@
+using Interp.Clip;
 using Interp.Clip.Toy;
 using Interp.Multimodal;
 using static TorchSharp.torch;
@@ -31,7 +32,7 @@ public static class AttackExercise
         var random = new Random(42);
         using var victims = stack(Enumerable.Range(0, 150).Select(i => (ToyDataset.Example(random, ToyKind.Drawing, (star + 1 + i % (shapes - 1)) % shapes, random.Next(8))
             with { Distractor = null }).Draw()).ToList());
-        using var classifier = new ToyZeroShotClassifier(model, ToyClipEvaluation.DrawingPrompt);
+        using var classifier = ZeroShotClassifier.FromPrompts(model, ToyConcepts.Shapes.Count, ToyClipEvaluation.DrawingPrompt);
         AttackReport yours;
         try { yours = TypographicAttack.Measure(victims, classifier.Predict, "star", star, placement); }
         catch (ArgumentException e) { return new CheckResult(Title, false, $"Your placement could not be drawn: {e.Message}", hint); }

@@ -12,7 +12,7 @@ namespace Interp.Clip;
 /// so a <see cref="Hooks.HookedModel"/> over it hooks the image tower like any zoo model.
 /// <see cref="EncodeImage"/> and <see cref="EncodeText"/> are OpenAI's methods, on already normalized images.
 /// </summary>
-public sealed class ClipModel : nn.Module<Tensor, Tensor>
+public sealed class ClipModel : nn.Module<Tensor, Tensor>, IClipModel
 {
     readonly Parameter positional_embedding, text_projection, logit_scale;
     readonly ClipVisionTower visual;
@@ -59,15 +59,30 @@ public sealed class ClipModel : nn.Module<Tensor, Tensor>
         }
     }
 
-    /// <summary>Image features [N, embed] of RGB images in [0, 1] [N, 3, H, W]: <see cref="ClipPreprocess.Normalize"/>, then <see cref="EncodeImage"/>.</summary>
-    public override Tensor forward(Tensor image)
+    /// <summary>Image features [N, embed] of RGB images in [0, 1] [N, 3, H, W]: <see cref="EncodeImage"/>.</summary>
+    public override Tensor forward(Tensor image) => EncodeImage(image);
+
+    /// <inheritdoc/>
+    public int ImageSize => Config.ImageResolution;
+
+    /// <summary>Image features [N, embed] (not L2-normalized) of RGB images in [0, 1] [N, 3, H, W]: <see cref="ClipPreprocess.Normalize"/>, then <see cref="EncodeNormalizedImage"/>.</summary>
+    public Tensor EncodeImage(Tensor images)
     {
         using var scope = NewDisposeScope();
-        return EncodeImage(ClipPreprocess.Normalize(image)).MoveToOuterDisposeScope();
+        return EncodeNormalizedImage(ClipPreprocess.Normalize(images)).MoveToOuterDisposeScope();
     }
 
     /// <summary>Image features [N, embed] of CLIP-normalized images [N, 3, H, W] (<see cref="ClipPreprocess.Normalize"/>); not L2-normalized.</summary>
-    public Tensor EncodeImage(Tensor normalizedImage) => visual.call(normalizedImage.to(positional_embedding.dtype));
+    public Tensor EncodeNormalizedImage(Tensor normalizedImage) => visual.call(normalizedImage.to(positional_embedding.dtype));
+
+    /// <summary>Token rows [N, 77] of OpenAI's tokenizer (<see cref="ClipTokenizer.Default"/>); a text longer than 77 tokens is an error.</summary>
+    public Tensor Tokenize(IReadOnlyList<string> texts)
+    {
+        ArgumentNullException.ThrowIfNull(texts);
+        var tokenizer = ClipTokenizer.Default();
+        var ids = texts.SelectMany(t => tokenizer.Tokenize(t).Select(i => (long)i)).ToArray();
+        return tensor(ids, [texts.Count, ClipTokenizer.ContextLength]);
+    }
 
     /// <summary>Text features [N, embed] of token rows [N, context] (<see cref="ClipTokenizer.Tokenize"/>), read at each row's first end token; not L2-normalized.</summary>
     public Tensor EncodeText(Tensor tokens)
@@ -85,13 +100,12 @@ public sealed class ClipModel : nn.Module<Tensor, Tensor>
     }
 
     /// <summary>Logits [images, texts]: exp(logit_scale) × cosine similarity of the features, as OpenAI's <c>forward</c>.</summary>
-    public Tensor Logits(Tensor normalizedImages, Tensor tokens)
+    public Tensor Logits(Tensor imageEmbeddings, Tensor textEmbeddings)
     {
+        ClipEmbeddings.RequireComparable(imageEmbeddings, textEmbeddings, Config.EmbedDim);
         using var scope = NewDisposeScope();
-        var image = EncodeImage(normalizedImages);
-        var text = EncodeText(tokens);
-        image = image / image.norm(-1, keepdim: true);
-        text = text / text.norm(-1, keepdim: true);
+        var image = imageEmbeddings / imageEmbeddings.norm(-1, keepdim: true);
+        var text = textEmbeddings / textEmbeddings.norm(-1, keepdim: true);
         return (logit_scale.exp() * image.matmul(text.t())).MoveToOuterDisposeScope();
     }
 

@@ -29,14 +29,18 @@ public static class ClipStudy
     public static string WordPrompt(string shape) => $"the word {shape}.";
 
     /// <summary>
-    /// Runs the study on <paramref name="clip"/> (a <see cref="ClipModel"/> in a <see cref="HookedModel"/>), reading units of
-    /// <paramref name="layer"/> (default: the last convolutional stage, where Goh et al. found multimodal units).
+    /// Runs the study on <paramref name="model"/> (any CLIP, e.g. <c>OpenAiClip.LoadClip("clip-rn50")</c>), reading units of
+    /// <paramref name="layer"/> (default: the last convolutional stage of OpenAI's ResNet CLIPs, where Goh et al. found multimodal units).
+    /// The prompts default to CLIP's style (<see cref="DrawingPrompt"/>, <see cref="WordPrompt"/>); give ones in the model's vocabulary
+    /// otherwise (the toy CLIP's have no full stop: <c>ToyClipEvaluation.DrawingPrompt</c>).
     /// </summary>
-    public static ClipStudyReport Run(HookedModel clip, string layer = "visual.layer4", int perConcept = 8, int victims = 60,
-        int permutations = 200, int seed = 0)
+    public static ClipStudyReport Run(HookedClip model, string layer = "visual.layer4", int perConcept = 8, int victims = 60,
+        int permutations = 200, int seed = 0, Func<string, string>? drawingPrompt = null, Func<string, string>? wordPrompt = null)
     {
-        var model = clip.Module as ClipModel
-            ?? throw new ArgumentException($"The study needs a CLIP model (ModelZoo.Load(\"clip-rn50\") or OpenAiClip.Load); '{clip.Name}' is a {clip.Module.GetType().Name}.", nameof(clip));
+        ArgumentNullException.ThrowIfNull(model);
+        drawingPrompt ??= DrawingPrompt;
+        wordPrompt ??= WordPrompt;
+        var clip = model.Hooked;
         if (perConcept < 1) throw new ArgumentOutOfRangeException(nameof(perConcept), perConcept, "Draw at least one example per concept.");
         if (victims < 1) throw new ArgumentOutOfRangeException(nameof(victims), victims, "Attack at least one drawing.");
         clip.RequireLayer(layer);
@@ -46,10 +50,10 @@ public static class ClipStudy
         try
         {
             var multimodality = Multimodality.Measure(clip, layer, shapes, pictures, words, permutations: permutations, seed: seed);
-            using var drawingPrompts = PromptEmbeddings(model, DrawingPrompt);
-            using var wordPrompts = PromptEmbeddings(model, WordPrompt);
-            double drawingAccuracy = AccuracyOf(model, drawingPrompts, pictures);
-            double wordAccuracy = AccuracyOf(model, wordPrompts, words);
+            using var drawingPrompts = ZeroShotClassifier.FromPrompts(model.Clip, shapes.Count, s => drawingPrompt(shapes[s]));
+            using var wordPrompts = ZeroShotClassifier.FromPrompts(model.Clip, shapes.Count, s => wordPrompt(shapes[s]));
+            double drawingAccuracy = AccuracyOf(drawingPrompts, pictures);
+            double wordAccuracy = AccuracyOf(wordPrompts, words);
 
             int star = ToyConcepts.Shape("star");
             var random = new Random(seed + 1);
@@ -57,7 +61,7 @@ public static class ClipStudy
             float scale = size / (float)ToyDataset.ImageSize;
             var baseline = TypographicAttack.ToyBaseline;
             var placement = new TextPlacement(baseline.X * scale, baseline.Y * scale, baseline.Size * scale, baseline.Grey);
-            var attack = TypographicAttack.Measure(targets, images => Predict(model, drawingPrompts, images), "star", star, placement, seed: seed);
+            var attack = TypographicAttack.Measure(targets, images => drawingPrompts.Predict(images), "star", star, placement, seed: seed);
             return new ClipStudyReport(clip.Name, drawingAccuracy, wordAccuracy, multimodality, attack);
         }
         finally
@@ -94,23 +98,12 @@ public static class ClipStudy
     static Tensor Draw(Random random, ToyKind kind, int shape, int size) =>
         (ToyDataset.Example(random, kind, shape, random.Next(ToyConcepts.Colours.Count)) with { Distractor = null }).Draw(size);
 
-    /// <summary>One normalized text embedding per shape [12, embed] for <paramref name="prompt"/>.</summary>
-    static Tensor PromptEmbeddings(ClipModel model, Func<string, string> prompt) =>
-        ZeroShot.ClassEmbeddings(model, [.. ToyConcepts.Shapes.Select(prompt)], ["{}"]);
-
-    static long[] Predict(ClipModel model, Tensor prompts, Tensor images)
-    {
-        using var logits = ZeroShot.Logits(model, images, prompts);
-        using var best = logits.argmax(1);
-        return best.data<long>().ToArray();
-    }
-
-    static double AccuracyOf(ClipModel model, Tensor prompts, IReadOnlyList<Tensor> perShape)
+    static double AccuracyOf(ZeroShotClassifier classifier, IReadOnlyList<Tensor> perShape)
     {
         int right = 0, total = 0;
         for (int s = 0; s < perShape.Count; s++)
         {
-            var predicted = Predict(model, prompts, perShape[s]);
+            var predicted = classifier.Predict(perShape[s]);
             right += predicted.Count(p => p == s);
             total += predicted.Length;
         }

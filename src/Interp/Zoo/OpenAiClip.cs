@@ -63,7 +63,10 @@ public static class OpenAiClip
     public static string Download(string name, IProgress<DownloadProgress>? progress = null) => new DownloadCache().Ensure(Find(name).File, progress);
 
     /// <summary>Loads a release from the cache (verifying its hash), or a file at <paramref name="path"/> (TorchScript archive or state dict).</summary>
-    public static HookedModel Load(string name, string? path = null)
+    public static HookedModel Load(string name, string? path = null) => LoadClip(name, path).Hooked;
+
+    /// <summary>As <see cref="Load"/>, with the model's CLIP side too (image and text embeddings, logits).</summary>
+    public static HookedClip LoadClip(string name, string? path = null)
     {
         TorchRuntime.EnsureLoaded();
         var release = Find(name);
@@ -75,6 +78,6 @@ public static class OpenAiClip
             cache.Verify(release.File);
         }
         var model = ClipModel.Load(path);
-        return new HookedModel(release.ZooName, model, Input(model.Config.ImageResolution));
+        return HookedClip.Create(release.ZooName, model, Input(model.Config.ImageResolution));
     }
 }

@@ -77,7 +77,7 @@ public class ClipModelTests(ITestOutputHelper output)
         AssertClose("text resblock 0", ReadFloats("act_text_resblock0.bin", 77, 4, 64), text["0"]);
         AssertClose("text resblock 1", ReadFloats("act_text_resblock1.bin", 77, 4, 64), text["1"]);
         AssertClose("text ln_final", ReadFloats("act_text_ln_final.bin", 4, 77, 64), text["ln"]);
-        using var logits = model.Logits(image, tokens);
+        using var logits = model.Logits(model.EncodeNormalizedImage(image), model.EncodeText(tokens));
         AssertClose("logits per image", ReadFloats("logits_per_image.bin", 1, 4), logits);
     }
 

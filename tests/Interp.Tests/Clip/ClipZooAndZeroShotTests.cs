@@ -51,7 +51,8 @@ public class ClipZooAndZeroShotTests(ITestOutputHelper output)
         using var model = ClipModel.LoadStateDict(Path.Combine(Dir, "state_dict.pth"));
         using var unit = FixtureFiles.Floats(Dir, "image_unit.bin", 1, 3, 224, 224);
         // With the template "{}" the classes are OpenAI's four prompts, whose logits the fixture stores.
-        var result = ZeroShot.Classify(model, unit, ["a photo of a cat", "a diagram", "a dog", "trash"], ["{}"]);
+        using var classifier = ZeroShotClassifier.FromTemplates(model, ["a photo of a cat", "a diagram", "a dog", "trash"], ["{}"]);
+        var result = classifier.Classify(unit);
         using var expected = FixtureFiles.Floats(Dir, "logits_per_image.bin", 1, 4);
         for (int c = 0; c < 4; c++)
             Assert.True(Math.Abs(expected[0, c].item<float>() - result.Logits[0, c]) <= 1e-4 * 1.173, $"class {c}: {result.Logits[0, c]} vs {expected[0, c].item<float>()}");
@@ -63,14 +64,22 @@ public class ClipZooAndZeroShotTests(ITestOutputHelper output)
 
         // Two templates: normalize each text feature, average, normalize again.
         var tokenizer = ClipTokenizer.Default();
-        using var embeddings = ZeroShot.ClassEmbeddings(model, ["cat"], ["a photo of a {}.", "a drawing of a {}."]);
+        using var twoTemplates = ZeroShotClassifier.FromTemplates(model, ["cat"], ["a photo of a {}.", "a drawing of a {}."]);
+        var embeddings = twoTemplates.ClassEmbeddings;
         using var __ = no_grad();
         using var f1 = model.EncodeText(tensor(tokenizer.Tokenize("a photo of a cat.").Select(i => (long)i).ToArray(), [1, 77]));
         using var f2 = model.EncodeText(tensor(tokenizer.Tokenize("a drawing of a cat.").Select(i => (long)i).ToArray(), [1, 77]));
         using var mean = (f1 / f1.norm() + f2 / f2.norm()) / 2;
         using var manual = mean / mean.norm();
         Assert.True((embeddings - manual).abs().max().item<float>() < 1e-6f);
-        Assert.Contains("has no {}", Assert.Throws<ArgumentException>(() => ZeroShot.ClassEmbeddings(model, ["cat"], ["a photo of a cat"])).Message);
+        Assert.Contains("has no {}", Assert.Throws<ArgumentException>(() => ZeroShotClassifier.FromTemplates(model, ["cat"], ["a photo of a cat"])).Message);
+        // Shapes are checked before any native call: a mismatched matrix product would end the process (README, "Older Linux").
+        Assert.Contains("[M, 64]", Assert.Throws<ArgumentException>(() => model.Logits(zeros(1, 64), zeros(2, 63))).Message);
+        Assert.Contains("[N, 3, 224, 224]", Assert.Throws<ArgumentException>(() => classifier.Logits(zeros(1, 3, 200, 200))).Message);
+        Assert.Contains("at least 1", Assert.Throws<ArgumentOutOfRangeException>(() => classifier.Logits(unit, batchSize: 0)).Message);
+        // A class name too long for 77 tokens is an error, not silently cut.
+        var longName = string.Join(" ", Enumerable.Repeat("cat", 80));
+        Assert.Throws<ArgumentException>(() => ZeroShotClassifier.FromTemplates(model, [longName]));
     }
 
     [Fact]

@@ -24,8 +24,9 @@ public class ClipStudyTests
     public void The_study_runs_on_a_clip_through_the_zoo_path_and_its_accuracies_match_zero_shot_classification()
     {
         Skip.IfNot(File.Exists(Archive), $"The CLIP fixture is absent ({Archive}).");
-        using var clip = OpenAiClip.Load("clip-rn50", Archive);
-        var report = ClipStudy.Run(clip, perConcept: 2, victims: 6, permutations: 20, seed: 3);
+        using var hookedClip = OpenAiClip.LoadClip("clip-rn50", Archive);
+        var clip = hookedClip.Hooked;
+        var report = ClipStudy.Run(hookedClip, perConcept: 2, victims: 6, permutations: 20, seed: 3);
 
         Assert.Equal("clip-rn50", report.Model);
         var layer4 = clip.Layers().Single(l => l.Name == "visual.layer4");
@@ -35,11 +36,12 @@ public class ClipStudyTests
 
         // Independently: CLIP's zero-shot classification of the same images, prompts as class names.
         var (pictures, words) = ClipStudy.Images(224, 2, 3);
-        var model = (ClipModel)clip.Module;
+        var model = hookedClip.Clip;
         double Accuracy(IReadOnlyList<Tensor> perShape, Func<string, string> prompt)
         {
             using var all = cat(perShape.ToList());
-            var result = ZeroShot.Classify(model, all, [.. ToyConcepts.Shapes.Select(prompt)], ["{}"]);
+            using var classifier = ZeroShotClassifier.FromTemplates(model, [.. ToyConcepts.Shapes.Select(prompt)], ["{}"]);
+            var result = classifier.Classify(all);
             int right = 0;
             for (int i = 0; i < all.shape[0]; i++)
                 if (Enumerable.Range(0, ToyConcepts.Shapes.Count).MaxBy(k => result.Logits[i, k]) == i / 2) right++;
@@ -51,12 +53,31 @@ public class ClipStudyTests
     }
 
     [Fact]
-    public void The_study_says_what_it_needs_when_given_another_model()
+    public void The_study_runs_on_the_toy_clip_through_the_same_interface_and_its_accuracies_are_recounted_by_hand()
     {
-        using var toy = new Interp.Hooks.HookedModel("toy-clip", new ToyClipModel(), new Interp.Hooks.InputConvention(64, "identity"));
-        var e = Assert.Throws<ArgumentException>(() => ClipStudy.Run(toy));
-        Assert.Contains("needs a CLIP model (ModelZoo.Load(\"clip-rn50\")", e.Message);
-        Assert.Contains("'toy-clip' is a ToyClipModel", e.Message);
+        var model = ToyClipWeights.Load();
+        using var toy = HookedClip.Create("toy-clip", model, new Interp.Hooks.InputConvention(64, "identity"));
+        string Drawing(string shape) => ToyClipEvaluation.DrawingPrompt(ToyConcepts.Shape(shape));
+        var report = ClipStudy.Run(toy, layer: "visual.stage4", perConcept: 2, victims: 6, permutations: 20, seed: 3,
+            drawingPrompt: Drawing, wordPrompt: shape => ToyClipEvaluation.WordPrompt(ToyConcepts.Shape(shape)));
+        Assert.Equal(128, report.Multimodality.Scores.Count);
+        // Independently of the classifier: cosine of each picture's image embedding with each prompt's text embedding.
+        var (pictures, _) = ClipStudy.Images(64, 2, 3);
+        using var __ = no_grad();
+        using var prompts = model.EncodeText(ToyVocabulary.EncodeAll([.. ToyConcepts.Shapes.Select(Drawing)]));
+        int right = 0, total = 0;
+        for (int s = 0; s < pictures.Count; s++)
+        {
+            using var image = model.EncodeImage(pictures[s]);
+            var i = image / image.norm(-1, keepdim: true);
+            var t = prompts / prompts.norm(-1, keepdim: true);
+            using var best = i.matmul(t.t()).argmax(1);
+            var predicted = best.data<long>().ToArray();
+            right += predicted.Count(p => p == s);
+            total += predicted.Length;
+        }
+        Assert.Equal(right / (double)total, report.DrawingAccuracy);
+        Assert.Contains("image size", Assert.Throws<ArgumentException>(() => HookedClip.Create("toy", new ToyClipModel(), new Interp.Hooks.InputConvention(224, "identity"))).Message);
     }
 
     [Fact]

@@ -75,9 +75,8 @@ public static class ToyClipEvaluation
     static double Accuracy(ToyClipModel model, IReadOnlyList<ToyExample> examples, Func<int, string> prompt)
     {
         using var scope = NewDisposeScope();
-        using var classifier = new ToyZeroShotClassifier(model, prompt);
-        var predicted = classifier.Predict(stack(examples.Select(e => e.Draw()).ToList()));
-        return examples.Select((e, i) => predicted[i] == e.Shape ? 1.0 : 0.0).Average();
+        using var classifier = ZeroShotClassifier.FromPrompts(model, ToyConcepts.Shapes.Count, prompt);
+        return classifier.Accuracy(stack(examples.Select(e => e.Draw()).ToList()), [.. examples.Select(e => e.Shape)]);
     }
 
     static T InEval<T>(ToyClipModel model, Func<T> measure)

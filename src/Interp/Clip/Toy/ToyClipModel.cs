@@ -76,7 +76,7 @@ public sealed class ToyTextBlock : nn.Module<Tensor, Tensor>
 /// 128-d space, compared by cosine similarity scaled by a learned temperature, as in CLIP. As a <see cref="Hooks.HookedModel"/>
 /// module its forward pass runs the image tower (pictures [N, 3, 64, 64] in [0, 1] → embeddings [N, 128]).
 /// </summary>
-public sealed class ToyClipModel : nn.Module<Tensor, Tensor>
+public sealed class ToyClipModel : nn.Module<Tensor, Tensor>, IClipModel
 {
     /// <summary>Width of the shared embedding space and of the text transformer.</summary>
     public const int Width = 128;
@@ -111,8 +111,24 @@ public sealed class ToyClipModel : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
-    /// <summary>The learned log temperature: similarities are multiplied by exp(LogitScale), at most 100.</summary>
-    public Tensor LogitScale => logitScale;
+    /// <summary>The learned log temperature: similarities are multiplied by its exp, at most 100 (<see cref="LogitScale"/>).</summary>
+    public Tensor LogLogitScale => logitScale;
+
+    /// <inheritdoc/>
+    public double LogitScale
+    {
+        get
+        {
+            using var scope = NewDisposeScope();
+            return logitScale.detach().exp().clamp_max(100).item<float>();
+        }
+    }
+
+    /// <inheritdoc/>
+    public int ImageSize => ToyDataset.ImageSize;
+
+    /// <summary>Token rows [N, 8] in the toy vocabulary (<see cref="ToyVocabulary.EncodeAll"/>).</summary>
+    public Tensor Tokenize(IReadOnlyList<string> texts) => ToyVocabulary.EncodeAll(texts);
 
     /// <summary>Image embeddings [N, 128] (not normalized) of pictures [N, 3, 64, 64] in [0, 1].</summary>
     public Tensor EncodeImage(Tensor images)
@@ -136,6 +152,7 @@ public sealed class ToyClipModel : nn.Module<Tensor, Tensor>
     /// <summary>Image-by-text logits [N_images, N_texts]: cosine similarity × exp(logit scale) (scale capped at 100).</summary>
     public Tensor Logits(Tensor imageEmbeddings, Tensor textEmbeddings)
     {
+        ClipEmbeddings.RequireComparable(imageEmbeddings, textEmbeddings, Width);
         using var scope = NewDisposeScope();
         var i = nn.functional.normalize(imageEmbeddings, dim: 1);
         var t = nn.functional.normalize(textEmbeddings, dim: 1);
