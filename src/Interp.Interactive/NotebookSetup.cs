@@ -22,6 +22,7 @@ public static class NotebookSetup
     /// </summary>
     public static EnvironmentReport Run(int? threads = null)
     {
+        if (threads is < 1) throw new ArgumentOutOfRangeException(nameof(threads), threads, "The thread count must be at least 1 (or null: INTERP_THREADS, else all cores).");
         Load();
         int n = threads
             ?? (int.TryParse(Environment.GetEnvironmentVariable(InterpEnvironment.Threads.Name), out var t) && t > 0 ? t : Environment.ProcessorCount);

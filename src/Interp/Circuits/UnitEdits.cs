@@ -28,6 +28,8 @@ public static class UnitEdits
         long c = model.Layer(layer).Shape[1];
         if (means.shape[0] != c || (means.ndim != 1 && means.ndim != 3))
             throw new ArgumentException($"'{layer}' has {c} channels: give means as [{c}] or [{c}, H, W]; got [{string.Join(", ", means.shape)}].", nameof(means));
+        foreach (var ch in channels)
+            if (ch < 0 || ch >= c) throw new ArgumentOutOfRangeException(nameof(channels), ch, $"'{layer}' has channels 0..{c - 1}.");
         using var idx = tensor(channels.Select(ch => (long)ch).ToArray());
         var selected = means.index_select(0, idx).DetachFromDisposeScope();
         var handle = Replace(model, layer, channels, output =>
@@ -90,6 +92,8 @@ public static class UnitEdits
     /// <summary>The mean activation of every channel of <paramref name="layer"/> over <paramref name="images"/> [N, 3, H, W] → [C].</summary>
     public static Tensor ChannelMeans(HookedModel model, string layer, Tensor images, int batchSize = 32)
     {
+        if (batchSize < 1) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "The batch size must be at least 1.");
+        if (images.ndim != 4 || images.shape[0] < 1) throw new ArgumentException($"Give images [N, 3, H, W] with N ≥ 1; got [{string.Join(", ", images.shape)}].", nameof(images));
         using var _ = no_grad();
         Tensor? sum = null;
         for (long start = 0; start < images.shape[0]; start += batchSize)

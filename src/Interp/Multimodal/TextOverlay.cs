@@ -44,7 +44,9 @@ public static class TextOverlay
     {
         if (images.ndim is not (3 or 4) || images.shape[^3] != 3)
             throw new ArgumentException($"Give RGB images [N, 3, H, W] or [3, H, W]; got [{string.Join(", ", images.shape)}].", nameof(images));
-        if (grey is < 0 or > 1) throw new ArgumentOutOfRangeException(nameof(grey), grey, "The grey level is in [0, 1].");
+        if (!(grey is >= 0 and <= 1)) throw new ArgumentOutOfRangeException(nameof(grey), grey, "The grey level is in [0, 1].");
+        if (!float.IsFinite(x) || !float.IsFinite(y)) throw new ArgumentOutOfRangeException(nameof(x), $"The text's position must be finite; got ({x}, {y}).");
+        if (!(size > 0) || !float.IsFinite(size)) throw new ArgumentOutOfRangeException(nameof(size), size, "The text size is a positive number of pixels.");
         using var scope = NewDisposeScope();
         var alpha = Coverage(text, x, y, size, (int)images.shape[^2], (int)images.shape[^1], font).to(images.dtype, images.device);
         return (images * (1 - alpha) + grey * alpha).MoveToOuterDisposeScope();

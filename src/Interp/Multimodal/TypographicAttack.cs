@@ -35,6 +35,10 @@ public static class TypographicAttack
         int seed = 0, int resamples = 1000, double confidence = 0.95)
     {
         if (images.ndim != 4 || images.shape[0] < 1) throw new ArgumentException($"Give images [N, 3, H, W]; got [{string.Join(", ", images.shape)}].", nameof(images));
+        ArgumentNullException.ThrowIfNull(classify);
+        if (string.IsNullOrWhiteSpace(word)) throw new ArgumentException("Give the word to write (the target class's name); it is empty.", nameof(word));
+        if (resamples < 1) throw new ArgumentOutOfRangeException(nameof(resamples), resamples, "The bootstrap needs at least one resample (1000 is usual).");
+        if (!(confidence is > 0 and < 1)) throw new ArgumentOutOfRangeException(nameof(confidence), confidence, "The confidence level is in (0, 1), e.g. 0.95.");
         var random = new Random(seed);
         string control;
         do control = new string([.. word.Select(_ => (char)('a' + random.Next(26)))]);

@@ -31,6 +31,7 @@ public static class Stimulus
     {
         style ??= new();
         style.Validate();
+        RequireFinite(nameof(grating), ("Orientation", grating.Orientation), ("Frequency", grating.Frequency), ("Phase", grating.Phase), ("Contrast", grating.Contrast));
         if (grating.Frequency <= 0 || grating.Frequency >= 0.5) throw new ArgumentOutOfRangeException(nameof(grating), grating.Frequency, "A grating's frequency is in (0, 0.5) cycles per pixel.");
         if (grating.Contrast is < 0 or > 1) throw new ArgumentOutOfRangeException(nameof(grating), grating.Contrast, "Contrast is in [0, 1].");
         using var scope = NewDisposeScope();
@@ -44,6 +45,8 @@ public static class Stimulus
     {
         style ??= new();
         style.Validate();
+        RequireFinite(nameof(boundary), ("Orientation", boundary.Orientation), ("HighFrequency", boundary.HighFrequency), ("LowFrequency", boundary.LowFrequency),
+            ("X", boundary.X ?? 0), ("Y", boundary.Y ?? 0));
         using var scope = NewDisposeScope();
         double cx = boundary.X ?? style.Size / 2.0, cy = boundary.Y ?? style.Size / 2.0;
         var (u, v) = Grid(style.Size, 1, cx, cy);
@@ -125,7 +128,9 @@ public static class Stimulus
     {
         style ??= new();
         style.Validate();
-        if (arc.Length <= 0 || arc.LineWidth <= 0 || !double.IsFinite(arc.Curvature))
+        RequireFinite(nameof(arc), ("Orientation", arc.Orientation), ("Curvature", arc.Curvature), ("Length", arc.Length), ("LineWidth", arc.LineWidth),
+            ("X", arc.X ?? 0), ("Y", arc.Y ?? 0));
+        if (arc.Length <= 0 || arc.LineWidth <= 0)
             throw new ArgumentException($"An arc needs a positive length and line width and a finite curvature; got length {arc.Length}, width {arc.LineWidth}, curvature {arc.Curvature}.", nameof(arc));
         using var scope = NewDisposeScope();
         int s = style.Supersampling;
@@ -174,6 +179,8 @@ public static class Stimulus
     {
         style ??= new();
         style.Validate();
+        RequireFinite(nameof(corner), ("Orientation", corner.Orientation), ("Angle", corner.Angle), ("Radius", corner.Radius), ("ArmLength", corner.ArmLength),
+            ("LineWidth", corner.LineWidth), ("X", corner.X ?? 0), ("Y", corner.Y ?? 0));
         if (corner.Angle is <= 0 or >= 180) throw new ArgumentOutOfRangeException(nameof(corner), corner.Angle, "A corner's angle is in (0, 180) degrees, e.g. 90.");
         if (corner.Radius < 0 || corner.ArmLength <= 0 || corner.LineWidth <= 0)
             throw new ArgumentException($"A corner needs a radius ≥ 0 and a positive arm length and line width; got radius {corner.Radius}, arm {corner.ArmLength}, width {corner.LineWidth}.", nameof(corner));
@@ -231,5 +238,12 @@ public static class Stimulus
         var bg = tensor(style.BackgroundColour, [3, 1, 1]);
         var fg = tensor(style.InkColour, [3, 1, 1]);
         return (bg * (1 - a) + fg * a).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Refuses a NaN or infinite parameter (which would draw nothing, silently), naming it.</summary>
+    static void RequireFinite(string stimulus, params (string Name, double Value)[] values)
+    {
+        foreach (var (name, value) in values)
+            if (!double.IsFinite(value)) throw new ArgumentOutOfRangeException(stimulus, value, $"The {stimulus}'s {name} must be a finite number; got {value}.");
     }
 }

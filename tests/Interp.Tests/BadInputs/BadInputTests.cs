@@ -1,0 +1,78 @@
+using Interp.Circuits;
+using Interp.Multimodal;
+using Interp.Stimuli;
+using Interp.Tests.Circuits;
+using static TorchSharp.torch;
+
+namespace Interp.Tests.BadInputs;
+
+/// <summary>
+/// Inputs a new user gives by mistake, one test per class (NaN or infinite numbers, counts ≤ 0, indices out of range, empty
+/// text): each must end in an error that names what was wrong, never in a silent blank result, a hang, or the end of the
+/// process (a libtorch error ends it on these machines: README, "Older Linux").
+/// </summary>
+public class BadInputTests
+{
+    /// <summary>Runs <paramref name="call"/> and fails (instead of hanging the suite) if it has not finished within 30 s.</summary>
+    static Exception Refused(Action call)
+    {
+        var task = Task.Run(() => Record.Exception(call));
+        Assert.True(task.Wait(TimeSpan.FromSeconds(30)), "the call did not return within 30 s (it used to loop forever)");
+        return task.Result ?? throw new Xunit.Sdk.XunitException("the call was accepted; it should have been refused");
+    }
+
+    public static TheoryData<string, Arc> NonFiniteArcs() => new()
+    {
+        { "Orientation", new Arc(double.NaN, 0.02) },
+        { "Curvature", new Arc(0, double.PositiveInfinity) },
+        { "Length", new Arc(0, 0.02, Length: double.NaN) },
+        { "LineWidth", new Arc(0, 0.02, LineWidth: double.NaN) },
+        { "X", new Arc(0, 0.02, X: double.NaN) },
+        { "Y", new Arc(0, 0.02, Y: double.NegativeInfinity) },
+    };
+
+    [Theory]
+    [MemberData(nameof(NonFiniteArcs))]
+    public void A_non_finite_stimulus_parameter_is_named_instead_of_drawing_a_blank(string field, Arc arc)
+    {
+        var e = Refused(() => Stimulus.Draw(arc).Dispose());
+        Assert.Contains(field, e.Message);
+        Assert.Contains("finite", e.Message);
+        Assert.Contains("finite", Refused(() => Stimulus.Draw(new Corner(double.NaN)).Dispose()).Message);
+        Assert.Contains("finite", Refused(() => Stimulus.Draw(new Grating(0, 0.1, Phase: double.NaN)).Dispose()).Message);
+    }
+
+    [Theory]
+    [InlineData(float.NaN, 10f, 10f)]
+    [InlineData(0f, 10f, 10f)]
+    [InlineData(12f, float.NaN, 10f)]
+    [InlineData(12f, 10f, float.PositiveInfinity)]
+    public void Text_of_a_non_finite_or_empty_size_or_place_is_refused_not_left_out(float size, float x, float y)
+    {
+        using var image = ones(3, 64, 64);
+        Assert.IsType<ArgumentOutOfRangeException>(Refused(() => TextOverlay.Paste(image, "star", x, y, size).Dispose()));
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("   ")]
+    public void An_empty_attack_word_is_refused_instead_of_looping_forever(string word)
+    {
+        using var images = rand(2, 3, 64, 64);
+        var e = Refused(() => TypographicAttack.Measure(images, x => new long[x.shape[0]], word, 1, TypographicAttack.ToyBaseline));
+        Assert.Contains("word", e.Message);
+    }
+
+    [Fact]
+    public void Counts_below_one_and_channels_out_of_range_are_refused_before_any_native_call()
+    {
+        using var model = TinyNets.Model(seed: 3);
+        using var images = rand(4, 3, 16, 16);
+        Assert.Contains("batch size", Refused(() => UnitEdits.ChannelMeans(model, "relu1", images, batchSize: 0).Dispose()).Message);
+        Assert.Contains("N ≥ 1", Refused(() => UnitEdits.ChannelMeans(model, "relu1", zeros(0, 3, 16, 16)).Dispose()).Message);
+        using var means = UnitEdits.ChannelMeans(model, "relu1", images);
+        Assert.Contains("channels 0..1", Refused(() => UnitEdits.Mean(model, "relu1", [5], means).Dispose()).Message);
+        Assert.Contains("channels 0..1", Refused(() => UnitEdits.Mean(model, "relu1", [-1], means).Dispose()).Message);
+        Assert.Contains("resample", Refused(() => TypographicAttack.Measure(images, x => new long[x.shape[0]], "star", 1, TypographicAttack.ToyBaseline, resamples: 0)).Message);
+    }
+}
