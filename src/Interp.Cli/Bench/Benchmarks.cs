@@ -30,13 +30,7 @@ public static class Benchmarks
         // transforms' range (no resize: 128 + 2·12 − 8, scale 1, − 4 = 140). It runs between render steps, one after each,
         // so that both see the same state of the host (its load, its caches); its time is left out of the step's.
         int fwdSize = resize == ModelInputResize.None ? 140 : model.Input.Size;
-        void Bare()
-        {
-            using var scope = NewDisposeScope();
-            var x = rand([batch, 3, fwdSize, fwdSize]).to(precision == Precision.BFloat16 ? bfloat16 : float32).requires_grad_();
-            using var cache = model.RunWithCache(x, [layer], detach: false, stopEarly: true);
-            cache[layer][.., 42].to(float32).mean().backward();
-        }
+        void Bare() => BareForwardBackwardMs(model, layer, batch, fwdSize, dtype: precision == Precision.BFloat16 ? bfloat16 : float32);
         var (step, history, times) = StepMs(model, objective, spec, steps, Bare);
         double? full = compare ? StepMs(model, objective, spec, steps, stopAtDeepestLayer: false).Ms : null;
         double? channelsLast = compare ? StepMs(model, objective, spec with { ChannelsLast = true }, steps).Ms : null;
@@ -71,14 +65,8 @@ public static class Benchmarks
         for (int i = 0; i < skip + steps; i++)
         {
             session.Step();
-            using var scope = NewDisposeScope();
-            var x = rand([batch, 3, side, side]);
-            if (channelsLast) x = Interp.Images.ImageTensors.ChannelsLast(x);
-            x.requires_grad_();
-            var sw = Stopwatch.StartNew();
-            using var cache = model.RunWithCache(x, [layer], detach: false, stopEarly: true);
-            cache[layer][.., 42].mean().backward();
-            if (i >= skip) bare.Add(sw.Elapsed.TotalMilliseconds);
+            double ms = BareForwardBackwardMs(model, layer, batch, side, channelsLast);
+            if (i >= skip) bare.Add(ms);
         }
         var phases = Enum.GetValues<RenderPhase>().Select(p => p.ToString().ToLowerInvariant()).ToArray();
         var times = Enum.GetValues<RenderPhase>().ToDictionary(p => p.ToString().ToLowerInvariant(), p => observer.Times[p]);
@@ -329,14 +317,8 @@ public static class Benchmarks
                 foreach (var side in round % 2 == 0 ? sides : sides.Reverse())
                     for (int i = 0; i < 3; i++)
                     {
-                        using var scope = NewDisposeScope();
-                        var x = rand([batch, 3, side, side]);
-                        if (channelsLast) x = Interp.Images.ImageTensors.ChannelsLast(x);
-                        x.requires_grad_();
-                        var sw = Stopwatch.StartNew();
-                        using var cache = model.RunWithCache(x, [layer], detach: false, stopEarly: true);
-                        cache[layer][.., 42].mean().backward();
-                        if (i > 0) times[channelsLast].Add(sw.Elapsed.TotalMilliseconds);
+                        double ms = BareForwardBackwardMs(model, layer, batch, side, channelsLast);
+                        if (i > 0) times[channelsLast].Add(ms);
                     }
         process.Refresh();
         var kernel = process.PrivilegedProcessorTime - kernelBefore;
@@ -376,6 +358,23 @@ public static class Benchmarks
             nchw_worst_input_gradient_l2_error = $"{worst[false].Error:E1} at {worst[false].Side} px",
             channels_last_worst_input_gradient_l2_error = $"{worst[true].Error:E1} at {worst[true].Side} px",
         };
+    }
+
+    /// <summary>
+    /// A bare forward pass stopped at <paramref name="layer"/> and a backward pass to the input from channel 42's mean, on random
+    /// images [<paramref name="batch"/>, 3, <paramref name="side"/>, <paramref name="side"/>]: the network's own work, without a
+    /// render's image path or optimizer. Returns its time in milliseconds (the random input is made before the clock starts).
+    /// </summary>
+    static double BareForwardBackwardMs(Interp.Hooks.HookedModel model, string layer, int batch, int side, bool channelsLast = false, ScalarType dtype = ScalarType.Float32)
+    {
+        using var scope = NewDisposeScope();
+        var x = rand([batch, 3, side, side]).to(dtype);
+        if (channelsLast) x = Interp.Images.ImageTensors.ChannelsLast(x);
+        x.requires_grad_();
+        var sw = Stopwatch.StartNew();
+        using var cache = model.RunWithCache(x, [layer], detach: false, stopEarly: true);
+        cache[layer][.., 42].to(float32).mean().backward();
+        return sw.Elapsed.TotalMilliseconds;
     }
 
     /// <summary>Minor page faults of this process so far (field 10 of <c>/proc/self/stat</c>).</summary>

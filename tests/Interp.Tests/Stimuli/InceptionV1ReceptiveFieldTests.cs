@@ -1,8 +1,6 @@
-using Interp.Zoo;
 using Interp.Stimuli;
-using Interp.Tests.Models;
 using Interp.Units;
-using static TorchSharp.torch;
+using Interp.Zoo;
 
 namespace Interp.Tests.Stimuli;
 
