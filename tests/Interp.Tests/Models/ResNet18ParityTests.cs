@@ -45,6 +45,12 @@ public class ResNet18ParityTests(ResNet18Fixture fixture, ITestOutputHelper outp
 
     static double MaxAbsDiff(float[] a, float[] b) => a.Zip(b, (x, y) => (double)Math.Abs(x - y)).Max();
 
+    /// <summary>
+    /// What README claims, with a margin for other CPUs' rounding: measured 7.6e-6 on a photo and 5.3e-6 on noise (features up to
+    /// 18 and 12, AMD Zen 5, 2026-12-07); README says 8e-6; enforced 2e-5. A wrong padding or an unfolded constant is off by 1e-2 or more.
+    /// </summary>
+    const double Tolerance = 2e-5;
+
     [Fact]
     public void Matches_onnx_runtime_on_a_real_photo()
     {
@@ -54,7 +60,7 @@ public class ResNet18ParityTests(ResNet18Fixture fixture, ITestOutputHelper outp
         Assert.Equal(reference.Length, ours.Length);
         Assert.True(reference.Max() > 0.5f, "the reference features should not be trivially small");
         output.WriteLine($"photo: max |ours - onnxruntime| = {MaxAbsDiff(reference, ours):G3}, max |reference| = {reference.Max(Math.Abs):G3}");
-        Assert.True(MaxAbsDiff(reference, ours) <= 1e-4, $"max |ours - onnxruntime| = {MaxAbsDiff(reference, ours):G3}");
+        Assert.True(MaxAbsDiff(reference, ours) <= Tolerance, $"max |ours - onnxruntime| = {MaxAbsDiff(reference, ours):G3}, more than the {Tolerance} README's 8e-6 allows on another CPU");
     }
 
     [Fact]
@@ -65,7 +71,7 @@ public class ResNet18ParityTests(ResNet18Fixture fixture, ITestOutputHelper outp
         var reference = OnnxRuntimeFeatures(noise);
         var ours = OurFeatures(noise);
         output.WriteLine($"noise: max |ours - onnxruntime| = {MaxAbsDiff(reference, ours):G3}, max |reference| = {reference.Max(Math.Abs):G3}");
-        Assert.True(MaxAbsDiff(reference, ours) <= 1e-4, $"max |ours - onnxruntime| = {MaxAbsDiff(reference, ours):G3}");
+        Assert.True(MaxAbsDiff(reference, ours) <= Tolerance, $"max |ours - onnxruntime| = {MaxAbsDiff(reference, ours):G3}, more than the {Tolerance} README's 8e-6 allows on another CPU");
     }
 
     [Fact]
