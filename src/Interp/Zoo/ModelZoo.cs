@@ -29,7 +29,7 @@ public static class ModelZoo
     /// <summary>Loads the model called <paramref name="name"/> with its real weights.</summary>
     public static HookedModel Load(string name) => Get(name).Load();
 
-    /// <summary>Adds an entry (later issues add InceptionV1 and CLIP); names must be unique.</summary>
+    /// <summary>Adds an entry; names must be unique.</summary>
     public static void Register(ZooEntry entry)
     {
         if (_entries.Any(e => string.Equals(e.Name, entry.Name, StringComparison.OrdinalIgnoreCase)))
