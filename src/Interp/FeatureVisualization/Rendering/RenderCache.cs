@@ -22,6 +22,13 @@ public sealed class RenderCache(string? root = null)
     /// <summary>The folder of the cached renders (default <c>~/.cache/interp-notebooks/renders</c>).</summary>
     public string Root { get; } = root ?? Path.Combine(InterpPaths.CacheRoot, "renders");
 
+    /// <summary>
+    /// Units per render for whole layers: 4 rendered 1.4–1.6× as many units per minute as one at a time, as many as 8 did at less
+    /// memory (ResNet-18 <c>layer3</c>, 64 steps, 2 threads, AMD Zen 5; <c>interp bench units</c>, docs/benchmarks.md). The
+    /// default of <see cref="Channels"/> stays 1, so that renders already made (notebook 03's pictures) keep their bits.
+    /// </summary>
+    public const int RecommendedUnitsPerRender = 4;
+
     /// <summary>How many renders the last call had to make (the rest came from disk).</summary>
     public int LastRendered { get; private set; }
 
