@@ -73,7 +73,14 @@ public sealed class ClipModel : nn.Module<Tensor, Tensor>, IClipModel
     }
 
     /// <summary>Image features [N, embed] of CLIP-normalized images [N, 3, H, W] (<see cref="ClipPreprocess.Normalize"/>); not L2-normalized.</summary>
-    public Tensor EncodeNormalizedImage(Tensor normalizedImage) => visual.call(normalizedImage.to(positional_embedding.dtype));
+    public Tensor EncodeNormalizedImage(Tensor normalizedImage)
+    {
+        // The attention pool's positional embedding fixes the size; another one would reach a native error, which ends the process here.
+        int s = Config.ImageResolution;
+        if (normalizedImage.ndim != 4 || normalizedImage.shape[1] != 3 || normalizedImage.shape[2] != s || normalizedImage.shape[3] != s)
+            throw new ArgumentException($"This CLIP takes images [N, 3, {s}, {s}]; got [{string.Join(", ", normalizedImage.shape)}]. Resize them first (ClipPreprocess.ResizeCenterCrop).", nameof(normalizedImage));
+        return visual.call(normalizedImage.to(positional_embedding.dtype));
+    }
 
     /// <summary>Token rows [N, 77] of OpenAI's tokenizer (<see cref="ClipTokenizer.Default"/>); a text longer than 77 tokens is an error.</summary>
     public Tensor Tokenize(IReadOnlyList<string> texts)
@@ -156,9 +163,20 @@ public sealed class ClipModel : nn.Module<Tensor, Tensor>, IClipModel
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"No CLIP model at {path}.", path);
         // TorchScript archives are zip files holding a "constants.pkl"; torch.save state dicts hold "data.pkl" only.
+        // A random or truncated file is refused here: handed to libtorch it would end the process (README, "Older Linux").
+        System.IO.Compression.ZipArchive zip;
+        try { zip = System.IO.Compression.ZipFile.OpenRead(path); }
+        catch (InvalidDataException e)
+        {
+            throw new InvalidDataException($"{path} is not a CLIP model: OpenAI's releases (RN50.pt, …) and torch.save state dicts are zip archives, and this file is not one ({e.Message}). It may be truncated or another file.", e);
+        }
         bool isScript;
-        using (var zip = System.IO.Compression.ZipFile.OpenRead(path))
+        using (zip)
+        {
             isScript = zip.Entries.Any(e => e.FullName.EndsWith("/constants.pkl", StringComparison.Ordinal));
+            if (!isScript && !zip.Entries.Any(e => e.FullName.EndsWith("/data.pkl", StringComparison.Ordinal)))
+                throw new InvalidDataException($"{path} is a zip file but neither a TorchScript archive (constants.pkl) nor a torch.save state dict (data.pkl).");
+        }
         return isScript ? LoadTorchScript(path) : LoadStateDict(path);
     }
 

@@ -75,9 +75,18 @@ public sealed partial class ClipTokenizer
             if (!string.Equals(actual, sha256, StringComparison.OrdinalIgnoreCase))
                 throw new InvalidDataException($"{path} has SHA-256 {actual}, not CLIP's vocabulary ({sha256}); the file is damaged or another one.");
         }
-        using var gz = new GZipStream(new MemoryStream(bytes), CompressionMode.Decompress);
-        using var reader = new StreamReader(gz, Encoding.UTF8);
-        var lines = reader.ReadToEnd().Split('\n');
+        string text;
+        try
+        {
+            using var gz = new GZipStream(new MemoryStream(bytes), CompressionMode.Decompress);
+            using var reader = new StreamReader(gz, Encoding.UTF8);
+            text = reader.ReadToEnd();
+        }
+        catch (InvalidDataException e)
+        {
+            throw new InvalidDataException($"{path} is not CLIP's vocabulary: it should be the gzip file bpe_simple_vocab_16e6.txt.gz (data/clip), and this file does not decompress ({e.Message}). It may be truncated or another file.", e);
+        }
+        var lines = text.Split('\n');
         if (lines.Length < MergeCount + 1)
             throw new InvalidDataException($"{path} has {lines.Length} lines; CLIP's vocabulary has a header and at least {MergeCount} merges.");
         var merges = new List<(string, string)>(MergeCount);

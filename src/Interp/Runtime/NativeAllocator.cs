@@ -11,13 +11,11 @@ public sealed record NativeAllocatorSettings(bool Tuned, string Description);
 /// Keeps tensor-sized blocks in glibc's heap instead of mapping and unmapping them on every allocation.
 /// <para>libtorch allocates each tensor with <c>posix_memalign</c>. With glibc's defaults a block above the (dynamic)
 /// mmap threshold is mapped fresh and unmapped when freed, and the heap above the trim threshold is returned to the
-/// kernel, so when tensor sizes change from step to step (random scales) a step page-faults its activations in again.
-/// On an AMD Zen 5 host (2026-12-02), ResNet-18 forward + backward passes to <c>layer3</c> at batch 8 over changing
-/// input sizes took a median of 218.5 ms and a 90th percentile of 473.1 ms with the defaults, against 191.6 and
-/// 216.8 ms with these settings, with 7.5 s against 0.6 s in the kernel (benchmark <c>sizes --malloc both</c>).</para>
-/// <para>The cost: memory freed by tensors stays in the process for reuse (up to <see cref="TrimThresholdBytes"/> of
-/// free heap) rather than going back to the system at once; peak memory is unchanged. Set the environment variable
-/// <c>INTERP_MALLOC=default</c> to keep glibc's defaults (the benchmark does, to compare both in one run).</para>
+/// kernel, so when tensor sizes change from step to step (random scales) a step page-faults its activations in again,
+/// which is slow on these machines (<c>interp bench sizes --malloc both</c> measures it; docs/benchmarks.md has the figures).</para>
+/// <para>The cost: memory freed by tensors stays in the process for reuse (up to <see cref="TrimThresholdBytes"/> of free heap)
+/// rather than going back to the system, so the resident size can be well above what is in use (docs/benchmarks.md, "Where a
+/// render's memory goes"). Set the environment variable <c>INTERP_MALLOC=default</c> to keep glibc's defaults.</para>
 /// </summary>
 public static class NativeAllocator
 {

@@ -149,6 +149,8 @@ public static class CurveSearch
     internal static (Units.Unit Unit, double Cx, double Cy) CentralField(HookedModel model, string layer, StimulusStyle style)
     {
         var shape = model.Layer(layer, style.Size).Shape;
+        if (shape.Count != 4)
+            throw new ArgumentException($"A curve search reads units at positions of a spatial layer [N, C, H, W]; '{layer}' gives [{string.Join(", ", shape)}]. Choose a convolutional layer, e.g. one of {string.Join(", ", model.Layers(style.Size).Where(l => l.Shape.Count == 4).Select(l => l.Name).TakeLast(3))}.", nameof(layer));
         var unit = Units.Unit.Parse($"{layer}:0@{shape[2] / 2},{shape[3] / 2}");
         var field = ReceptiveFields.FromArchitecture(model, unit, style.Size);
         if (field.Clipped)

@@ -1,4 +1,5 @@
 using Interp.Circuits;
+using Interp.Clip;
 using Interp.Multimodal;
 using Interp.Stimuli;
 using Interp.Tests.Circuits;
@@ -74,5 +75,55 @@ public class BadInputTests
         Assert.Contains("channels 0..1", Refused(() => UnitEdits.Mean(model, "relu1", [5], means).Dispose()).Message);
         Assert.Contains("channels 0..1", Refused(() => UnitEdits.Mean(model, "relu1", [-1], means).Dispose()).Message);
         Assert.Contains("resample", Refused(() => TypographicAttack.Measure(images, x => new long[x.shape[0]], "star", 1, TypographicAttack.ToyBaseline, resamples: 0)).Message);
+    }
+
+    [Theory]
+    [InlineData("random")]
+    [InlineData("truncated")]
+    [InlineData("other zip")]
+    public void Files_that_are_not_what_they_claim_are_refused_before_libtorch_reads_them(string kind)
+    {
+        var dir = TestPaths.Temp("not-a-model");
+        var path = Path.Combine(dir, "RN50.pt");
+        var bytes = new byte[4096];
+        new Random(1).NextBytes(bytes);
+        if (kind == "truncated")
+        {
+            // The first 4 KiB of a real zip: its central directory (at the end) is missing.
+            var zipPath = Path.Combine(dir, "whole.zip");
+            using (var archive = System.IO.Compression.ZipFile.Open(zipPath, System.IO.Compression.ZipArchiveMode.Create))
+            using (var writer = new StreamWriter(archive.CreateEntry("archive/data.pkl").Open())) writer.Write(new string('x', 20000));
+            bytes = File.ReadAllBytes(zipPath)[..Math.Min(4096, (int)new FileInfo(zipPath).Length - 30)];
+        }
+        if (kind == "other zip")
+        {
+            using (var archive = System.IO.Compression.ZipFile.Open(path, System.IO.Compression.ZipArchiveMode.Create))
+            using (var writer = new StreamWriter(archive.CreateEntry("readme.txt").Open())) writer.Write("not a model");
+        }
+        else File.WriteAllBytes(path, bytes);
+        var e = Assert.IsType<InvalidDataException>(Refused(() => ClipModel.Load(path).Dispose()));
+        Assert.Contains(kind == "other zip" ? "neither a TorchScript archive" : "is not a CLIP model", e.Message);
+        File.WriteAllBytes(path, bytes);
+        Assert.Contains("is not CLIP's vocabulary", Assert.IsType<InvalidDataException>(Refused(() => ClipTokenizer.Load(path))).Message);
+    }
+
+    [Fact]
+    public void A_curve_search_on_a_layer_without_positions_names_the_spatial_layers()
+    {
+        // conv (spatial) → pool → flat: [N, 2], a layer with channels but no positions.
+        var net = TorchSharp.torch.nn.Sequential(("conv", TorchSharp.torch.nn.Conv2d(3, 2, 3)), ("pool", TorchSharp.torch.nn.AdaptiveAvgPool2d(1)),
+            ("flat", TorchSharp.torch.nn.Flatten()));
+        using var model = new Interp.Hooks.HookedModel("flat-net", net, new Interp.Hooks.InputConvention(32, "identity"));
+        var e = Refused(() => CurveSearch.Measure(model, "flat", new double[2]));
+        Assert.Contains("spatial layer", e.Message);
+        Assert.Contains("conv", e.Message);
+    }
+
+    [Fact]
+    public void A_clip_image_of_another_size_is_refused_before_the_image_tower()
+    {
+        using var model = new ClipModel(new ClipConfig(64, 224, [1, 1, 1, 1], 16, 77, 49408, 64, 1, 1));
+        using var _ = no_grad();
+        Assert.Contains("[N, 3, 224, 224]", Refused(() => model.EncodeImage(rand(1, 3, 200, 200)).Dispose()).Message);
     }
 }
