@@ -1,3 +1,4 @@
+using Interp.Statistics;
 using Interp.Hooks;
 using static TorchSharp.torch;
 
@@ -167,21 +168,8 @@ public static class Recovery
             double f = Fraction(ma[s], mr[s]);
             if (!double.IsNaN(f)) fr.Add(f);
         }
-        double lo = (1 - settings.Confidence) / 2, hi = 1 - lo;
-        Estimate Of(double value, IReadOnlyList<double> samples) => samples.Count == 0
-            ? new Estimate(value, double.NaN, double.NaN)
-            : new Estimate(value, Percentile(samples, lo), Percentile(samples, hi));
+        Estimate Of(double value, IReadOnlyList<double> samples) => Bootstrap.Interval(value, samples, settings.Confidence);
         double meanA = ablated.Average(), meanR = replaced.Average();
         return new RecoveryMeasure(name, ablated, replaced, Of(meanA, ma), Of(meanR, mr), Of(Fraction(meanA, meanR), fr));
-    }
-
-    /// <summary>The <paramref name="q"/>-quantile by linear interpolation between order statistics.</summary>
-    internal static double Percentile(IReadOnlyList<double> values, double q)
-    {
-        var sorted = values.Order().ToArray();
-        double pos = q * (sorted.Length - 1);
-        int below = (int)Math.Floor(pos);
-        int above = Math.Min(below + 1, sorted.Length - 1);
-        return sorted[below] + (pos - below) * (sorted[above] - sorted[below]);
     }
 }

@@ -1,11 +1,6 @@
-namespace Interp.Circuits;
+using Interp.Statistics;
 
-/// <summary>A mean over images with a bootstrap confidence interval (percentiles of the resampled means).</summary>
-public sealed record Estimate(double Value, double Low, double High)
-{
-    /// <inheritdoc/>
-    public override string ToString() => $"{Value:0.####} [{Low:0.####}, {High:0.####}]";
-}
+namespace Interp.Circuits;
 
 /// <summary>
 /// One agreement measure (e.g. cosine similarity of the pooled features) of the ablated and of the replaced model with the

@@ -1,3 +1,4 @@
+using Interp.Statistics;
 using Interp.Circuits;
 using static TorchSharp.torch;
 
@@ -60,23 +61,7 @@ public static class TypographicAttack
             using var scope = NewDisposeScope();
             return ((edited - images).abs().amax([1]) > 1.0 / 255).to(float64).mean().item<double>();
         }
-        return new AttackReport(word, control, n, eligible.Count, BootstrapMean(flips, resamples, seed, confidence), BootstrapMean(controlFlips, resamples, seed + 1, confidence),
+        return new AttackReport(word, control, n, eligible.Count, Bootstrap.Mean(flips, resamples, seed, confidence), Bootstrap.Mean(controlFlips, resamples, seed + 1, confidence),
             Changed(attacked), Changed(controlled));
-    }
-
-    /// <summary>The mean of <paramref name="values"/> with a percentile interval from resampling them with replacement.</summary>
-    internal static Estimate BootstrapMean(double[] values, int resamples, int seed, double confidence)
-    {
-        if (resamples < 1) throw new ArgumentOutOfRangeException(nameof(resamples), resamples, "Run at least one resample.");
-        var random = new Random(seed);
-        var means = new double[resamples];
-        for (int r = 0; r < resamples; r++)
-        {
-            double sum = 0;
-            for (int j = 0; j < values.Length; j++) sum += values[random.Next(values.Length)];
-            means[r] = sum / values.Length;
-        }
-        double lo = (1 - confidence) / 2;
-        return new Estimate(values.Average(), Recovery.Percentile(means, lo), Recovery.Percentile(means, 1 - lo));
     }
 }

@@ -54,9 +54,9 @@ public class RecoveryTests
         Assert.InRange(m.Recovered.Value, m.Recovered.Low, m.Recovered.High);
         Assert.True(m.AblatedMean.Low >= 0.5 && m.AblatedMean.High <= 0.8);
         var constant = Recovery.Summarize("c", [0.5, 0.5, 0.5], [0.75, 0.75, 0.75], settings);
-        Assert.Equal(new Estimate(0.5, 0.5, 0.5), constant.Recovered);
+        Assert.Equal(new Interp.Statistics.Estimate(0.5, 0.5, 0.5), constant.Recovered);
         Assert.True(double.IsNaN(Recovery.Summarize("none", [1.0, 1.0], [1.0, 1.0], settings).Recovered.Value));
-        Assert.Equal(2.5, Recovery.Percentile([4.0, 1.0, 3.0, 2.0], 0.5), 14);
+        Assert.Equal(2.5, Interp.Statistics.Bootstrap.Percentile([4.0, 1.0, 3.0, 2.0], 0.5), 14);
     }
 
     [Fact]

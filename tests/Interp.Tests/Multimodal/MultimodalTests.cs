@@ -76,8 +76,8 @@ public class MultimodalTests
 
         var report = TypographicAttack.Measure(images, Reads, "star", 3, placement, resamples: 200);
         Assert.Equal((10, 10), (report.Images, report.Eligible));
-        Assert.Equal(new Interp.Circuits.Estimate(1, 1, 1), report.FlipRate);
-        Assert.Equal(new Interp.Circuits.Estimate(0, 0, 0), report.ControlFlipRate);
+        Assert.Equal(new Interp.Statistics.Estimate(1, 1, 1), report.FlipRate);
+        Assert.Equal(new Interp.Statistics.Estimate(0, 0, 0), report.ControlFlipRate);
         using var attacked = TextOverlay.Paste(images, "star", placement.X, placement.Y, placement.Size, placement.Grey);
         double changed = ((attacked - images).abs().amax([1]) > 1.0 / 255).to(float64).mean().item<double>();
         Assert.Equal(changed, report.PixelsChanged, 12);
