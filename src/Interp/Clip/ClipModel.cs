@@ -75,10 +75,8 @@ public sealed class ClipModel : nn.Module<Tensor, Tensor>, IClipModel
     /// <summary>Image features [N, embed] of CLIP-normalized images [N, 3, H, W] (<see cref="ClipPreprocess.Normalize"/>); not L2-normalized.</summary>
     public Tensor EncodeNormalizedImage(Tensor normalizedImage)
     {
-        // The attention pool's positional embedding fixes the size; another one would reach a native error, which ends the process here.
-        int s = Config.ImageResolution;
-        if (normalizedImage.ndim != 4 || normalizedImage.shape[1] != 3 || normalizedImage.shape[2] != s || normalizedImage.shape[3] != s)
-            throw new ArgumentException($"This CLIP takes images [N, 3, {s}, {s}]; got [{string.Join(", ", normalizedImage.shape)}]. Resize them first (ClipPreprocess.ResizeCenterCrop).", nameof(normalizedImage));
+        if (normalizedImage.ndim != 4 || normalizedImage.shape[1] != 3)
+            throw new ArgumentException($"Expected images [N, 3, H, W]; got [{string.Join(", ", normalizedImage.shape)}].", nameof(normalizedImage));
         return visual.call(normalizedImage.to(positional_embedding.dtype));
     }
 

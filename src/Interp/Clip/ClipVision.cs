@@ -82,6 +82,11 @@ public sealed class ClipAttentionPool : nn.Module<Tensor, Tensor>
     /// <inheritdoc/>
     public override Tensor forward(Tensor x)
     {
+        // The positional embedding fixes the grid; another one would reach a native shape error, which ends the process here.
+        long positions = positional_embedding.shape[0] - 1, side = (long)Math.Round(Math.Sqrt(positions));
+        if (x.ndim != 4 || x.shape[2] * x.shape[3] != positions)
+            throw new ArgumentException($"CLIP's attention pool takes a {side}×{side} feature map, that is images of {side * 32}×{side * 32} px; got a map of " +
+                $"[{string.Join(", ", x.shape)}]. Resize the images (ClipPreprocess.ResizeCenterCrop), or stop before the pool (layers up to visual.layer4 take any size).", nameof(x));
         using var scope = NewDisposeScope();
         var seq = x.flatten(2).permute(2, 0, 1);                                   // (HW)NC
         seq = cat([seq.mean([0], keepdim: true), seq], 0);                         // (HW+1)NC

@@ -120,10 +120,15 @@ public class BadInputTests
     }
 
     [Fact]
-    public void A_clip_image_of_another_size_is_refused_before_the_image_tower()
+    public void A_clip_image_of_another_size_is_refused_at_the_attention_pool_and_taken_by_the_layers_before_it()
     {
         using var model = new ClipModel(new ClipConfig(64, 224, [1, 1, 1, 1], 16, 77, 49408, 64, 1, 1));
         using var _ = no_grad();
-        Assert.Contains("[N, 3, 224, 224]", Refused(() => model.EncodeImage(rand(1, 3, 200, 200)).Dispose()).Message);
+        var e = Refused(() => model.EncodeImage(rand(1, 3, 200, 200)).Dispose());
+        Assert.Contains("images of 224×224 px", e.Message);
+        Assert.Contains("visual.layer4", e.Message);
+        using var hooked = new Interp.Hooks.HookedModel("clip", model, new Interp.Hooks.InputConvention(224, "identity"));
+        using var cache = hooked.RunWithCache(rand(1, 3, 96, 96), ["visual.layer4"], stopEarly: true);   // feature visualization renders at other sizes
+        Assert.Equal(3, cache["visual.layer4"].shape[2]);
     }
 }
