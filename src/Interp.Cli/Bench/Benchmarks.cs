@@ -56,7 +56,7 @@ public static class Benchmarks
         PhaseObserver.ResetPeak();
         var objective = Objectives.Channel($"{layer}:42");
         var spec = new RenderSpec { Size = 128, Batch = batch, Seed = 0, InputResize = resize, ChannelsLast = channelsLast };
-        int skip = spec.RedirectReluSteps + 2;
+        int skip = UnmeasuredSteps(spec);
         using var session = new RenderSession(model, objective, spec with { Steps = skip + steps });
         using var observer = new PhaseObserver(skip);
         session.Observer = observer;
@@ -223,7 +223,7 @@ public static class Benchmarks
     static (double Ms, double Objective, List<double> BetweenMs) StepMs(Interp.Hooks.HookedModel model, Objective objective, RenderSpec spec, int steps,
         Action? between = null, bool stopAtDeepestLayer = true)
     {
-        int skip = spec.RedirectReluSteps + 2;
+        int skip = UnmeasuredSteps(spec);
         var stepTimes = new List<double>();
         var betweenTimes = new List<double>();
         using var session = new RenderSession(model, objective, spec with { Steps = skip + steps }, stopAtDeepestLayer);
@@ -266,6 +266,9 @@ public static class Benchmarks
                 seconds = Math.Round(sw.Elapsed.TotalSeconds, 1), units_per_minute = Math.Round(units / minutes, 2), peak_mb = Math.Round(PeakMb(), 1) };
         }
     }
+
+    /// <summary>Steps a benchmark runs before it measures: those with redirected ReLU gradients, then two of warm-up.</summary>
+    static int UnmeasuredSteps(RenderSpec spec) => spec.RedirectReluSteps + 2;
 
     static Precision ParsePrecision(string dtype) => dtype switch
     {

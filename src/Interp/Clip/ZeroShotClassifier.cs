@@ -10,7 +10,6 @@ namespace Interp.Clip;
 /// </summary>
 public sealed class ZeroShotClassifier : IDisposable
 {
-    readonly IClipModel _model;
     readonly Tensor _classes;
 
     ZeroShotClassifier(IClipModel model, IReadOnlyList<string> classes, IReadOnlyList<IReadOnlyList<string>> prompts, IReadOnlyList<string> templates)
@@ -18,7 +17,6 @@ public sealed class ZeroShotClassifier : IDisposable
         ArgumentNullException.ThrowIfNull(model);
         if (classes.Count == 0) throw new ArgumentException("Give at least one class.", nameof(classes));
         Model = model;
-        _model = model;
         Classes = classes;
         Templates = templates;
         using var _ = no_grad();
@@ -75,7 +73,7 @@ public sealed class ZeroShotClassifier : IDisposable
         for (long start = 0; start < images.shape[0]; start += batchSize)
         {
             var batch = images[TensorIndex.Slice(start, Math.Min(start + batchSize, images.shape[0]))];
-            logits.Add(_model.Logits(_model.EncodeImage(batch), _classes));
+            logits.Add(Model.Logits(Model.EncodeImage(batch), _classes));
         }
         return cat(logits).MoveToOuterDisposeScope();
     }
@@ -110,7 +108,7 @@ public sealed class ZeroShotClassifier : IDisposable
 
     void RequireImages(Tensor images)
     {
-        int s = _model.ImageSize;
+        int s = Model.ImageSize;
         if (images.ndim != 4 || images.shape[1] != 3 || images.shape[2] != s || images.shape[3] != s)
             throw new ArgumentException($"Expected RGB images [N, 3, {s}, {s}] in [0, 1] (the model's input size); got [{string.Join(", ", images.shape)}].", nameof(images));
         if (images.shape[0] == 0) throw new ArgumentException("There are no images to classify (the batch is empty).", nameof(images));

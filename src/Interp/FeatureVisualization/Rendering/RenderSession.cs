@@ -81,7 +81,7 @@ public sealed class RenderSession : IDisposable
     /// <summary>How the image is made.</summary>
     public RenderSpec Spec { get; }
     /// <summary>The transforms applied each step, with the resize <see cref="RenderSpec.InputResize"/> asks for.</summary>
-    public ITransform Transforms { get; } = TransformStack.None;
+    public ITransform Transforms { get; }
     /// <summary>The parameterization being optimized.</summary>
     public ImageParameterization Parameterization => _parameterization ?? throw new ObjectDisposedException(nameof(RenderSession));
     /// <summary>Steps taken so far.</summary>
