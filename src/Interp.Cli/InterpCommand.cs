@@ -15,6 +15,7 @@ public static class InterpCommand
         root.Subcommands.Add(MergeVerb.Build());
         root.Subcommands.Add(TrainVerb.Build());
         root.Subcommands.Add(BenchVerb.Build());
+        root.Subcommands.Add(EnvVerb.Build());
         return root;
     }
 

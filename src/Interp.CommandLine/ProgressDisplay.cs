@@ -52,7 +52,8 @@ public static class ProgressDisplay
         return FormattableString.Invariant($"{title}: {done:0.##}/{total:0.##} ({fraction:P0}), {Format(elapsed)} elapsed{eta}{(status.Length > 0 ? $" — {status}" : "")}");
     }
 
-    static string Format(TimeSpan t) => t.TotalHours >= 1 ? $"{(int)t.TotalHours}h{t.Minutes:00}m" : t.TotalMinutes >= 1 ? $"{(int)t.TotalMinutes}m{t.Seconds:00}s" : $"{t.TotalSeconds:0.0}s";
+    static string Format(TimeSpan t) => t.TotalHours >= 1 ? $"{(int)t.TotalHours}h{t.Minutes:00}m" : t.TotalMinutes >= 1 ? $"{(int)t.TotalMinutes}m{t.Seconds:00}s"
+        : $"{t.TotalSeconds:0.0}s";
 
     sealed class Callback(Action<(double Done, string Status)> report) : IProgress<(double Done, string Status)>
     {

@@ -76,7 +76,8 @@ public sealed class NotebookCell
         set
         {
             var lines = value.Split('\n');
-            _cell["source"] = new JsonArray(lines.Select((l, k) => (JsonNode?)JsonValue.Create(k < lines.Length - 1 ? l + "\n" : l)).Where((n, k) => k < lines.Length - 1 || lines[k].Length > 0).ToArray());
+            _cell["source"] = new JsonArray(lines.Select((l, k) => (JsonNode?)JsonValue.Create(k < lines.Length - 1 ? l + "\n" : l)).Where((n, k) => k < lines.Length - 1
+                || lines[k].Length > 0).ToArray());
         }
     }
 

@@ -37,7 +37,8 @@ public static partial class NotebookVersions
                 problems.Add($"{name} cell {i}: unknown tag '{tag}'; valid: {string.Join(", ", CellTags.All)}.");
             bool checks = cell.IsCode && CheckCall().IsMatch(LastLine(cell.Source));
             if (checks && !cell.HasTag(CellTags.Exercise)) problems.Add($"{name} cell {i}: ends with an exercise check but is not tagged '{CellTags.Exercise}'.");
-            if (cell.HasTag(CellTags.Exercise) && !checks) problems.Add($"{name} cell {i}: tagged '{CellTags.Exercise}' but its last line is not an exercise check (XExercise.Check(…)).");
+            if (cell.HasTag(CellTags.Exercise) && !checks) problems.Add($"{name} cell {i}: tagged '{CellTags.Exercise}' but its last line is not an exercise check " +
+                "(XExercise.Check(…)).");
             if (cell.HasTag(CellTags.Solution) && !(cell.IsMarkdown && SolutionBlock().IsMatch(cell.Source)))
                 problems.Add($"{name} cell {i}: tagged '{CellTags.Solution}' but is not markdown with a <details><summary>Solution</summary> ```csharp block.");
             if (checks && NextSolutionCell(cells, i) is null)
@@ -91,7 +92,8 @@ public static partial class NotebookVersions
         foreach (var e in exercises)
         {
             cells[e.Cell].Source = e.SolvedCell;
-            cells[e.SolutionCell].Source = SolutionBlock().Replace(cells[e.SolutionCell].Source, m => SolutionInPlace + (m.Groups["after"].Value.Trim() is { Length: > 0 } after ? "\n" + after + "\n" : ""));
+            cells[e.SolutionCell].Source = SolutionBlock().Replace(cells[e.SolutionCell].Source, m => SolutionInPlace + (m.Groups["after"].Value.Trim() is { Length: > 0 } after
+                ? "\n" + after + "\n" : ""));
         }
         return solution;
     }

@@ -44,7 +44,8 @@ public static class NotebookFormatters
             return $"<img src=\"data:image/png;base64,{png}\" width=\"{w * scale}\" style=\"image-rendering:pixelated\" title=\"image [{string.Join(",", t.shape)}]\"/>";
         }
         var header = $"Tensor [{string.Join(",", t.shape)}] {t.dtype} on {t.device}";
-        var body = t.numel() <= 200 ? t.cpu().ToString(TorchSharp.TensorStringStyle.Numpy, fltFormat: "G4", cultureInfo: CultureInfo.InvariantCulture) : "(large: index or summarize it to see values)";
+        var body = t.numel() <= 200 ? t.cpu().ToString(TorchSharp.TensorStringStyle.Numpy, fltFormat: "G4", cultureInfo: CultureInfo.InvariantCulture)
+            : "(large: index or summarize it to see values)";
         return $"<pre>{WebUtility.HtmlEncode(header)}\n{WebUtility.HtmlEncode(body)}</pre>";
     }
 
@@ -62,7 +63,8 @@ public static class NotebookFormatters
     {
         var color = r.Passed ? "#1e7e34" : "#c0392b";
         var hint = r.Hint is null ? "" : $"<div style=\"margin-top:4px\"><i>Hint:</i> {WebUtility.HtmlEncode(r.Hint)}</div>";
-        return $"<div style=\"border-left:4px solid {color};padding:4px 8px;font-family:sans-serif\"><b style=\"color:{color}\">{(r.Passed ? "✅ Passed" : "❌ Not yet")}</b> — {WebUtility.HtmlEncode(r.Exercise)}<div>{WebUtility.HtmlEncode(r.Message)}</div>{hint}</div>";
+        return $"<div style=\"border-left:4px solid {color};padding:4px 8px;font-family:sans-serif\"><b style=\"color:{color}\">{(r.Passed ? "✅ Passed" : "❌ Not yet")}</b> — " +
+            $"{WebUtility.HtmlEncode(r.Exercise)}<div>{WebUtility.HtmlEncode(r.Message)}</div>{hint}</div>";
     }
 
     static string EnvironmentHtml(Interp.Zoo.EnvironmentReport r) =>
@@ -76,9 +78,12 @@ public static class NotebookFormatters
     {
         using var grid = r.Grid();
         var p = r.Provenance;
-        return grid.ToHtml() + $"<div style=\"font-size:11px;color:#555;font-family:sans-serif\">{WebUtility.HtmlEncode(p.Parameterization)} · {WebUtility.HtmlEncode(p.Transforms)} · {p.Spec.Steps} steps · seed {p.Spec.Seed} · {WebUtility.HtmlEncode(p.Precision)} · objective {r.History[^1].ToString("G4", CultureInfo.InvariantCulture)}</div>";
+        return grid.ToHtml() + $"<div style=\"font-size:11px;color:#555;font-family:sans-serif\">{WebUtility.HtmlEncode(p.Parameterization)} · " +
+            $"{WebUtility.HtmlEncode(p.Transforms)} · {p.Spec.Steps} steps · seed {p.Spec.Seed} · {WebUtility.HtmlEncode(p.Precision)} · objective " +
+                $"{r.History[^1].ToString("G4", CultureInfo.InvariantCulture)}</div>";
     }
 
     static string ModelHtml(HookedModel m) =>
-        $"<div style=\"font-family:sans-serif\"><b>{WebUtility.HtmlEncode(m.Name)}</b>: {m.LayerNames.Count} hookable layers; input {WebUtility.HtmlEncode(m.Input.ToString())}</div>";
+        $"<div style=\"font-family:sans-serif\"><b>{WebUtility.HtmlEncode(m.Name)}</b>: {m.LayerNames.Count} hookable layers; input " +
+            $"{WebUtility.HtmlEncode(m.Input.ToString())}</div>";
 }

@@ -45,7 +45,8 @@ public sealed class NotebookProgress : IProgress<RenderProgress>, IProgress<Scan
     {
         var obj = double.IsNaN(objective) ? "" : " · objective " + objective.ToString("G4", CultureInfo.InvariantCulture);
         if (remaining is { } left) obj += $" · about {left.TotalSeconds.ToString("F0", CultureInfo.InvariantCulture)} s left";
-        return $"<div style=\"font-family:sans-serif;font-size:13px\">{WebUtility.HtmlEncode(_title)} <progress value=\"{step}\" max=\"{steps}\" style=\"width:240px\"></progress> " +
+        return $"<div style=\"font-family:sans-serif;font-size:13px\">{WebUtility.HtmlEncode(_title)} <progress value=\"{step}\" max=\"{steps}\" " +
+            "style=\"width:240px\"></progress> " +
                $"{step}/{steps}{obj} · {elapsed.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture)} s</div>";
     }
 

@@ -86,8 +86,10 @@ public static class HtmlPage
             var entry = syllabus?.For(r.Name + ".ipynb");
             sb.Append("<div class=\"nb\"><h2><a href=\"").Append(Enc(r.Name)).Append(".html\">").Append(Enc(r.Title)).Append("</a></h2><p class=\"meta\">");
             if (entry is not null)
-                sb.Append("about ").Append(entry.Minutes).Append(" minutes · needs ").Append(entry.Prerequisites.Count == 0 ? "nothing" : Enc(string.Join(", ", entry.Prerequisites)))
-                  .Append(" · open problems ").Append(entry.OpenProblems.Count == 0 ? "—" : Enc(string.Join(", ", entry.OpenProblems))).Append(" · ").Append(Enc(entry.Status)).Append(" · ");
+                sb.Append("about ").Append(entry.Minutes).Append(" minutes · needs ").Append(entry.Prerequisites.Count == 0 ? "nothing" : Enc(string.Join(", ",
+                    entry.Prerequisites)))
+                  .Append(" · open problems ").Append(entry.OpenProblems.Count == 0 ? "—" : Enc(string.Join(", ",
+                      entry.OpenProblems))).Append(" · ").Append(Enc(entry.Status)).Append(" · ");
             sb.Append("run: ").Append(r.Succeeded ? "ok" : "<b style=\"color:#c0392b\">failed</b>").Append(", ").Append(r.Cells.Count).Append('/').Append(r.CodeCells)
               .Append(" code cells in ").Append(F(r.Seconds)).Append(" s");
             if (r.SkippedCells.Count > 0) sb.Append(", ").Append(r.SkippedCells.Count).Append(" skipped (see the page)");

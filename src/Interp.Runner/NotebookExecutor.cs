@@ -71,10 +71,12 @@ public sealed class NotebookExecutor(TextWriter log, TimeSpan cellTimeout, bool 
                 watch.Stop();
                 // A needs-download cell says so itself when the download is absent; the page and index show it.
                 string? skipped = ok && cellTags.Contains(CellTags.NeedsDownload)
-                    ? cell.Outputs.OfType<TextElement>().SelectMany(t => t.Text.Split('\n')).FirstOrDefault(l => l.StartsWith(CellTags.SkippedPrefix, StringComparison.Ordinal))?[CellTags.SkippedPrefix.Length..].Trim()
+                    ? cell.Outputs.OfType<TextElement>().SelectMany(t => t.Text.Split('\n')).FirstOrDefault(l => l.StartsWith(CellTags.SkippedPrefix,
+                        StringComparison.Ordinal))?[CellTags.SkippedPrefix.Length..].Trim()
                     : null;
                 results.Add(new CellResult(i, ok, watch.Elapsed.TotalSeconds, error, errorOutputs, skipped));
-                log.WriteLine($"[{name}] cell {i}/{document.Elements.Count} {(ok ? "ok" : "FAILED")} ({watch.Elapsed.TotalSeconds:F1} s){(errorOutputs > 0 && ok ? $", {errorOutputs} error output(s)" : "")}");
+                log.WriteLine($"[{name}] cell {i}/{document.Elements.Count} {(ok ? "ok" : "FAILED")} ({watch.Elapsed.TotalSeconds:F1} " +
+                    $"s){(errorOutputs > 0 && ok ? $", {errorOutputs} error output(s)" : "")}");
                 if (!ok)
                 {
                     log.WriteLine($"[{name}] cell {i} failed: {error}");

@@ -3,14 +3,9 @@ namespace Interp.Tests;
 /// <summary>Locations the tests need: the repository, the shared fixtures, the NuGet cache.</summary>
 internal static class TestPaths
 {
-    public static string RepoRoot { get; } = FindRepoRoot();
-
-    static string FindRepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "Interp.Notebooks.sln"))) return dir.FullName;
-        throw new DirectoryNotFoundException("Tests must run inside the Interp.Notebooks repository.");
-    }
+    /// <summary>The repository the tests run in, found as the runner and <c>pack</c> find it.</summary>
+    public static string RepoRoot { get; } = Interp.Curriculum.LibraryPackage.FindRepoRoot(AppContext.BaseDirectory)
+        ?? throw new DirectoryNotFoundException("Tests must run inside the Interp.Notebooks repository.");
 
     /// <summary>The shared reference fixtures' folder: ../shared/fixtures beside the repository, or $INTERP_FIXTURES.</summary>
     static string FixturesRoot =>

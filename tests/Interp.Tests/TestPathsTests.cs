@@ -16,14 +16,16 @@ public class TestPathsTests
     {
         var root = Path.Combine(TestPaths.RepoRoot, "tests", "Interp.Tests");
         var files = Directory.EnumerateFiles(root, "*.cs", SearchOption.AllDirectories)
-            .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}") && !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}"))
+            .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}")
+                && !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}"))
             .Where(f => Path.GetFileName(f) is not ("TestPaths.cs" or "TestPathsTests.cs"))
             .ToList();
         var readers = files.Where(f => File.ReadAllText(f).Contains("TestPaths.Fixture", StringComparison.Ordinal)).ToList();
         Assert.NotEmpty(readers);
         var untagged = readers.Where(f => !File.ReadAllText(f).Contains("[Trait(\"Needs\", TestPaths.NeedsFixtures)]", StringComparison.Ordinal))
             .Select(f => Path.GetRelativePath(root, f)).ToList();
-        Assert.True(untagged.Count == 0, "These files read shared fixtures without [Trait(\"Needs\", TestPaths.NeedsFixtures)], so CI's run without ../shared would miss them: " + string.Join(", ", untagged));
+        Assert.True(untagged.Count == 0, "These files read shared fixtures without [Trait(\"Needs\", TestPaths.NeedsFixtures)], so CI's run without ../shared would miss them: "
+            + string.Join(", ", untagged));
         // Nothing else builds a path into ../shared by hand.
         var byHand = files.Where(f => File.ReadAllText(f).Contains("\"shared\"", StringComparison.Ordinal)).Select(f => Path.GetRelativePath(root, f)).ToList();
         Assert.True(byHand.Count == 0, "These files build a path to ../shared themselves; use TestPaths.Fixture: " + string.Join(", ", byHand));

@@ -4,12 +4,13 @@ using Interp.FeatureVisualization.Rendering;
 using Interp.Zoo;
 using Interp.Runtime;
 using TorchSharp;
+using Interp.Models;
 using static TorchSharp.torch;
 
 namespace Interp.Cli.Bench;
 
 /// <summary>One benchmark line. Timings compare only within one run on one CPU, which every line names.</summary>
-public sealed record BenchResult(string Cpu, bool NativeBf16, bool MallocTuned, string Model, string Objective, string InputResize, int Size, int Batch, int Threads, string Dtype,
+public sealed record BenchResult(string Cpu, bool NativeBf16, string Allocator, string Model, string Objective, string InputResize, int Size, int Batch, int Threads, string Dtype,
     double StepMs, double StepsPerS, int FwdBwdInput, double FwdBwdMs, double StepOverFwdBwd, double? FullForwardStepMs, double? FullOverEarlyStop,
     double? ChannelsLastStepMs, double? NchwOverChannelsLast, double PeakMb, double ObjectiveAfterSteps);
 
@@ -36,7 +37,8 @@ public static class Benchmarks
         double? channelsLast = compare ? StepMs(model, objective, spec with { ChannelsLast = true }, steps).Ms : null;
         double fwdBwd = Median(times);
         var cpu = CpuInfo.Current;
-        return new BenchResult(cpu.Identity, cpu.NativeBFloat16, NativeAllocator.Current.Tuned, "resnet18", objective.Description, resize.ToString(), 128, batch, threads, dtype,
+        return new BenchResult(cpu.Identity, cpu.NativeBFloat16, NativeAllocator.Current.Kind.ToString(), "resnet18", objective.Description, resize.ToString(), 128, batch,
+            threads, dtype,
             Math.Round(step, 2), Math.Round(1000 / step, 3), fwdSize, Math.Round(fwdBwd, 2), Math.Round(step / fwdBwd, 3),
             full is { } f ? Math.Round(f, 2) : null, full is { } g ? Math.Round(g / step, 3) : null,
             channelsLast is { } c ? Math.Round(c, 2) : null, channelsLast is { } d ? Math.Round(step / d, 3) : null, Math.Round(PeakMb(), 1), Math.Round(history, 4));
@@ -101,7 +103,8 @@ public static class Benchmarks
         }
         return new
         {
-            cpu = CpuInfo.Current.Identity, layer, batch, threads, input_resize = resize.ToString(), channels_last = channelsLast, phases_ms = medians, image_path_fwd_bwd_ms = pieces,
+            cpu = CpuInfo.Current.Identity, layer, batch, threads, input_resize = resize.ToString(), channels_last = channelsLast, phases_ms = medians,
+                image_path_fwd_bwd_ms = pieces,
             load_peak_mb = Math.Round(loadPeak, 1), loaded_rss_mb = Math.Round(loaded, 1), loaded_in_use_mb = Math.Round(loadedInUse, 1),
             phases_in_use_peak_mb = Enum.GetValues<RenderPhase>().ToDictionary(p => p.ToString().ToLowerInvariant(), p => Math.Round(observer.InUseMb[p], 1)),
             phases_peak_mb = Enum.GetValues<RenderPhase>().ToDictionary(p => p.ToString().ToLowerInvariant(), p => Math.Round(observer.PeakMb[p], 1)),
@@ -118,7 +121,7 @@ public static class Benchmarks
     public static IEnumerable<object> Clip(int threads, int steps, IReadOnlyList<int> batches, IReadOnlyList<string> dtypes)
     {
         set_num_threads(threads);
-        var shapes = new (string Name, Interp.Clip.ClipConfig Config)[]
+        var shapes = new (string Name, Interp.Models.Clip.ClipConfig Config)[]
         {
             ("fixture-sized (width 16)", new(64, 224, [3, 4, 6, 3], 16, 77, 49408, 64, 1, 2)),
             ("RN50-sized (width 64)", new(1024, 224, [3, 4, 6, 3], 64, 77, 49408, 512, 8, 12)),
@@ -134,7 +137,7 @@ public static class Benchmarks
             }
             foreach (var (name, config) in shapes)
             {
-                using var model = new Interp.Clip.ClipModel(config);
+                using var model = new Interp.Models.Clip.ClipModel(config);
                 if (scalar == ScalarType.BFloat16) model.to(scalar);
                 foreach (var row in TimeForward(name, model.EncodeNormalizedImage, scalar, dtype, batches, threads, steps)) yield return row;
             }
@@ -168,7 +171,7 @@ public static class Benchmarks
     {
         set_num_threads(threads);
         using var model = ModelZoo.Load("resnet18");
-        using var photos = stack(Interp.Images.SampleImages.Names.Select(n => Interp.Images.SampleImages.Load(n, 224)).ToList());
+        using var photos = stack(Interp.Datasets.SamplePhotos.Names.Select(n => Interp.Datasets.SamplePhotos.Load(n, 224)).ToList());
         var sw = Stopwatch.StartNew();
         var found = Interp.Stimuli.CurveSearch.Measure(model, layer, photos);
         var criteria = new Interp.Stimuli.CurveCriteria();
@@ -177,9 +180,11 @@ public static class Benchmarks
         {
             cpu = CpuInfo.Current.Identity, layer, channels = found.Count, seconds = Math.Round(sw.Elapsed.TotalSeconds, 1), criteria,
             passing = found.Where(c => c.Passes(criteria)).Select(c => new { c.Channel, orientation = c.BestCurveStimulus.Orientation, curvature = c.BestCurveStimulus.Curvature,
-                curve = Math.Round(c.BestCurve, 3), line = Math.Round(c.BestLine, 3), opposite = Math.Round(c.Opposite, 3), ring = Math.Round(c.Ring, 3), natural = Math.Round(c.Natural, 3) }).ToList(),
+                curve = Math.Round(c.BestCurve, 3), line = Math.Round(c.BestLine, 3), opposite = Math.Round(c.Opposite, 3), ring = Math.Round(c.Ring, 3),
+                    natural = Math.Round(c.Natural, 3) }).ToList(),
             failing_each_criterion = failures,
-            passing_with_looser_thresholds = new[] { 1.0, 1.25, 1.5, 2.0 }.Select(k => new { curve_over_line = k, count = found.Count(c => c.Passes(criteria with { CurveOverLine = k })) }).ToList(),
+            passing_with_looser_thresholds = new[] { 1.0, 1.25, 1.5, 2.0 }.Select(k => new { curve_over_line = k, count = found.Count(c
+                => c.Passes(criteria with { CurveOverLine = k })) }).ToList(),
         };
     }
 

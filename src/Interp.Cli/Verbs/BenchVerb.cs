@@ -9,6 +9,7 @@ using Interp.CommandLine;
 using Interp.FeatureVisualization.Rendering;
 using Interp.Runtime;
 using Spectre.Console;
+using Interp.Models;
 
 namespace Interp.Cli.Verbs;
 
@@ -28,9 +29,14 @@ static class BenchVerb
     static Option<string> Format() => Options.Choice("--format", "table (default) or json (one object a line).", "table", "table", "json");
     static Option<string> Layer(string fallback) => new("--layer") { Description = $"The ResNet-18 layer; default {fallback}.", DefaultValueFactory = _ => fallback };
     static Option<string> Dtype(string fallback, params string[] extra) =>
-        Options.Choice("--dtype", $"The number format: float32 or bfloat16{(extra.Length > 0 ? $" or {string.Join(" or ", extra)}" : "")}; default {fallback}.", fallback, ["float32", "bfloat16", .. extra]);
-    static Option<ModelInputResize> Resize() => new("--resize") { Description = "How the image reaches the model's size: None (Lucid), BeforeTransforms, AfterTransformsLucent.", DefaultValueFactory = _ => ModelInputResize.None };
-    static Option<string> Malloc() => Options.Choice("--malloc", "The C allocator: tuned (the library's settings), default (glibc's), both (each in its own process).", "tuned", "tuned", "default", "both");
+        Options.Choice("--dtype", $"The number format: float32 or bfloat16{(extra.Length > 0 ? $" or {string.Join(" or ", extra)}" : "")}; default {fallback}.", fallback,
+            ["float32", "bfloat16", .. extra]);
+    static Option<ModelInputResize> Resize() => new("--resize") { Description = "How the image reaches the model's size: None (Lucid), BeforeTransforms, AfterTransformsLucent.",
+        DefaultValueFactory = _ => ModelInputResize.None };
+    static Option<string> Malloc() => Options.Choice("--malloc",
+        "The C allocator, each in its own process: auto (tcmalloc when installed, else glibc tuned), tcmalloc, glibc (tuned), default (glibc's own settings), all (each " +
+            "installed one).",
+        "auto", "auto", "tcmalloc", "glibc", "default", "all");
 
     public static Command Build()
     {
@@ -68,7 +74,8 @@ static class BenchVerb
             { steps, quick, compare, resize, malloc, format };
         command.SetAction(parsed =>
         {
-            var configs = from layer in new[] { "layer2", "layer3" } from batch in new[] { 1, 8 } from threads in new[] { 1, 2 } from dtype in new[] { "float32", "bfloat16" } select (layer, batch, threads, dtype);
+            var configs = from layer in new[] { "layer2", "layer3" } from batch in new[] { 1, 8 } from threads in new[] { 1, 2 } from dtype in new[] { "float32",
+                "bfloat16" } select (layer, batch, threads, dtype);
             if (parsed.GetValue(quick)) configs = configs.Where(c => c.batch == 1 && c.threads == 2);
             var rows = new List<object>();
             var console = CommandLineHost.ConsoleFor(parsed.InvocationConfiguration.Error);
@@ -79,7 +86,8 @@ static class BenchVerb
                     List<string> args = ["bench", "render-one", "--layer", layer, "--batch", I(batch), "--threads", I(threads), "--dtype", dtype,
                         "--steps", I(parsed.GetValue(steps)), "--resize", parsed.GetValue(resize).ToString(), "--format", "json"];
                     if (parsed.GetValue(compare)) args.Add("--compare");
-                    console.WriteLine($"{layer}, batch {batch}, {threads} threads, {dtype}, allocator {m} ({rows.Count + 1} of {list.Count * Mallocs(parsed.GetValue(malloc)!).Length})");
+                    console.WriteLine($"{layer}, batch {batch}, {threads} threads, {dtype}, allocator {m} ({rows.Count + 1} of " +
+                        $"{list.Count * Mallocs(parsed.GetValue(malloc)!).Length})");
                     rows.Add(Child(args, m) ?? throw new CommandLineException($"The configuration {layer}, batch {batch}, {threads} threads, {dtype}, allocator {m} failed.", 1));
                 }
             Write(parsed, format, rows, "render steps (ms)");
@@ -115,7 +123,8 @@ static class BenchVerb
         var steps = Options.Integer("--steps", "Measured steps; default 12.", 12);
         var channelsLast = new Option<bool>("--channels-last") { Description = "Feed the model channels-last images." };
         var (resize, format) = (Resize(), Format());
-        var command = new Command("profile", "Where a render step's time and memory go: each phase's time, peak resident and in-use memory, the image path's pieces, what holds the resident memory.")
+        var command = new Command("profile", "Where a render step's time and memory go: each phase's time, peak resident and in-use memory, the image path's pieces, what holds " +
+            "the resident memory.")
             { layer, batch, threads, steps, resize, channelsLast, format };
         command.SetAction(parsed =>
         {
@@ -138,7 +147,8 @@ static class BenchVerb
             { layer, units, batches, threads, steps, dtype, format };
         command.SetAction(parsed =>
         {
-            var rows = Benchmarks.Units(parsed.GetValue(layer)!, parsed.GetValue(units), parsed.GetValue(batches)!, parsed.GetValue(threads), parsed.GetValue(steps), parsed.GetValue(dtype)!).ToList();
+            var rows = Benchmarks.Units(parsed.GetValue(layer)!, parsed.GetValue(units), parsed.GetValue(batches)!, parsed.GetValue(threads), parsed.GetValue(steps),
+                parsed.GetValue(dtype)!).ToList();
             Write(parsed, format, rows, "units per minute");
             return 0;
         });
@@ -193,7 +203,8 @@ static class BenchVerb
     {
         var layer = Layer("layer3");
         var (threads, format) = (Options.Threads(2), Format());
-        var command = new Command("curves", "The curve search on ResNet-18 (counts, not timings): channels passing the criteria and each criterion alone.") { layer, threads, format };
+        var command = new Command("curves", "The curve search on ResNet-18 (counts, not timings): channels passing the criteria and each criterion alone.") { layer, threads,
+            format };
         command.SetAction(parsed =>
         {
             Write(parsed, format, [Benchmarks.Curves(parsed.GetValue(layer)!, parsed.GetValue(threads))], "curve search");
@@ -209,7 +220,8 @@ static class BenchVerb
         var threads = Options.Threads(1);
         var rounds = Options.Integer("--rounds", "Rounds over the sizes; default 4.", 4);
         var (malloc, format) = (Malloc(), Format());
-        var command = new Command("sizes", "Forward+backward over the input sizes Lucid's transforms give, NCHW and channels-last, with kernel time and page faults; each allocator setting in its own process.")
+        var command = new Command("sizes", "Forward+backward over the input sizes Lucid's transforms give, NCHW and channels-last, with kernel time and page faults; each " +
+            "allocator setting in its own process.")
             { layer, batch, threads, rounds, malloc, format };
         command.SetAction(parsed =>
         {
@@ -241,17 +253,21 @@ static class BenchVerb
 
     static string I(int value) => value.ToString(CultureInfo.InvariantCulture);
 
-    static string[] Mallocs(string malloc) => malloc == "both" ? ["default", "tuned"] : [malloc];
+    static string[] Mallocs(string malloc) => malloc != "all" ? [malloc]
+        : AllocatorPreload.Find() is null ? ["glibc", "default"] : ["tcmalloc", "glibc", "default"];
 
-    /// <summary>Runs this program with <paramref name="args"/> in a new process (glibc's allocator for "default") and returns its last line as JSON, or null if it failed.</summary>
+    /// <summary>Runs this program with <paramref name="args"/> in a new process with the allocator <paramref name="malloc"/> and returns its last line as JSON, or null if it
+    /// failed.</summary>
     static JsonObject? Child(IEnumerable<string> args, string malloc)
     {
         var self = Environment.ProcessPath!;
         var psi = new ProcessStartInfo(self) { RedirectStandardOutput = true };
         if (Path.GetFileNameWithoutExtension(self) == "dotnet") psi.ArgumentList.Add(typeof(BenchVerb).Assembly.Location);
         foreach (var a in args) psi.ArgumentList.Add(a);
-        if (malloc == "default") psi.Environment[InterpEnvironment.Malloc.Name] = "default";
-        else psi.Environment.Remove(InterpEnvironment.Malloc.Name);
+        // This process may itself run preloaded; the child gets exactly the allocator asked for.
+        psi.Environment[InterpEnvironment.Malloc.Name] = malloc;
+        psi.Environment.Remove("LD_PRELOAD");
+        AllocatorPreload.ApplyTo(psi);
         using var p = Process.Start(psi)!;
         var line = p.StandardOutput.ReadToEnd().Trim().Split('\n').Last();
         p.WaitForExit();

@@ -1,9 +1,11 @@
 using System.CommandLine;
 using System.Text.Json;
-using Interp.Clip.Toy;
 using Interp.CommandLine;
 using Spectre.Console;
 using Interp.Runtime;
+using Interp.Clip;
+using Interp.Models.ToyClip;
+using Interp.Training;
 using static TorchSharp.torch;
 
 namespace Interp.Cli.Verbs;

@@ -35,8 +35,10 @@ public static class ComposedKernelExercise
         {
             using var expected = ExpandedWeights.Between(model, "input", Unit.Parse($"second:{output}@7,7"));
             using var full = zeros([3, 5, 5]);
-            full[.., TensorIndex.Slice(expected.Top - 5, expected.Top - 5 + expected.Weights.shape[1]), TensorIndex.Slice(expected.Left - 5, expected.Left - 5 + expected.Weights.shape[2])] = expected.Weights;
-            if (ExerciseRunner.Compare(Title, hint, full, () => answer(net.First.detach(), net.Second.detach(), output), $"the kernels [3, 5, 5] into output channel {output}", 1e-4) is { } failed)
+            full[.., TensorIndex.Slice(expected.Top - 5, expected.Top - 5 + expected.Weights.shape[1]), TensorIndex.Slice(expected.Left - 5, expected.Left - 5
+                + expected.Weights.shape[2])] = expected.Weights;
+            if (ExerciseRunner.Compare(Title, hint, full, () => answer(net.First.detach(), net.Second.detach(), output), $"the kernels [3, 5, 5] into output channel {output}",
+                1e-4) is { } failed)
                 return failed;
         }
         return new CheckResult(Title, true, "Your composed kernels equal the expanded weights found by a backward pass, for two output channels.");

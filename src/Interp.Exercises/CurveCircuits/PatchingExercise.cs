@@ -33,7 +33,8 @@ public static class PatchingExercise
                 .Where(p => p.Fraction >= threshold).OrderByDescending(p => p.Fraction).Select(p => (p.Patch.Y!.Value, p.Patch.X!.Value)).ToList();
             if (CheckResult.Try(Title, hint, () => answer(report, threshold), out var got) is { } threw) return threw;
             if (got is null || !got.SequenceEqual(expected))
-                return new CheckResult(Title, false, $"For {what} at threshold {threshold}, the answer is [{Show(expected)}]; you gave [{(got is null ? "null" : Show(got))}].", hint);
+                return new CheckResult(Title, false, $"For {what} at threshold {threshold}, the answer is [{Show(expected)}]; you gave [{(got is null ? "null" : Show(got))}].",
+                    hint);
         }
         return new CheckResult(Title, true, $"Your positions are right on {cases.Length} reports, rising, falling and without a gap.");
     }

@@ -1,6 +1,7 @@
 using Interp.Clip;
-using Interp.Clip.Toy;
 using Interp.Multimodal;
+using Interp.ToyWorld;
+using Interp.Zoo;
 using static TorchSharp.torch;
 
 namespace Interp.Exercises.MultimodalNeurons;
@@ -40,9 +41,11 @@ public static class AttackExercise
         if (yours.PixelsChanged > PixelBudget)
             return new CheckResult(Title, false, $"Your text changes {yours.PixelsChanged:P1} of the pixels; the budget is {PixelBudget:P0}.", hint);
         if (!(yours.FlipRate.Value > baseline.FlipRate.Value))
-            return new CheckResult(Title, false, $"Your attack turns {yours.FlipRate.Value:P1} of the drawings into \"star\"; the baseline turns {baseline.FlipRate.Value:P1}.", hint);
+            return new CheckResult(Title, false, $"Your attack turns {yours.FlipRate.Value:P1} of the drawings into \"star\"; the baseline turns {baseline.FlipRate.Value:P1}.",
+                hint);
         if (!(yours.FlipRate.Low > yours.ControlFlipRate.High))
-            return new CheckResult(Title, false, $"Your attack's flip rate {yours.FlipRate} is not clearly above the nonsense control's {yours.ControlFlipRate} at the same place: " +
+            return new CheckResult(Title, false, $"Your attack's flip rate {yours.FlipRate} is not clearly above the nonsense control's {yours.ControlFlipRate} at the same " +
+                "place: " +
                                                  "the model may be reacting to any text there, not to the word.", hint);
         return new CheckResult(Title, true, $"Your attack turns {yours.FlipRate} of the drawings into \"star\" (baseline {baseline.FlipRate.Value:P1}, nonsense control " +
                                             $"{yours.ControlFlipRate}), changing {yours.PixelsChanged:P1} of the pixels.");

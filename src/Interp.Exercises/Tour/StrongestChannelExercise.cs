@@ -1,6 +1,7 @@
 using System.Globalization;
 using Interp.Hooks;
 using Interp.Images;
+using Interp.Datasets;
 using static TorchSharp.torch;
 
 namespace Interp.Exercises.Tour;
@@ -25,7 +26,7 @@ public static class StrongestChannelExercise
         foreach (var (photoName, layer) in Cases)
         {
             using var scope = NewDisposeScope();
-            var photo = SampleImages.Load(photoName, 224).unsqueeze(0);
+            var photo = SamplePhotos.Load(photoName, 224).unsqueeze(0);
             Tensor means;
             using (no_grad())
             using (var cache = model.RunWithCache(photo, layer))
@@ -48,7 +49,8 @@ public static class StrongestChannelExercise
             float yours = means[got].item<float>();
             if (yours < best)
                 return new(Title, false,
-                    $"For the {photoName} photo at {layer} you returned channel {got}, whose mean activation is {F(yours)}; at least one channel has a larger mean (up to {F(best)}).",
+                    $"For the {photoName} photo at {layer} you returned channel {got}, whose mean activation is {F(yours)}; at least one channel has a larger mean (up to " +
+                        $"{F(best)}).",
                     "Average over the spatial dimensions (H and W) of one image, then take the index of the largest value.");
         }
         return new(Title, true, $"Your function finds the strongest channel on {Cases.Length} photo/layer pairs.");

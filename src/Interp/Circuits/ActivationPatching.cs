@@ -50,7 +50,8 @@ public static class ActivationPatching
         IEnumerable<(int Y, int X)>? at = null, int batchSize = 1)
     {
         using var cleanAct = Capture(model, clean, layer);
-        if (cleanAct.ndim != 4) throw new ArgumentException($"'{layer}' gives [{string.Join(", ", cleanAct.shape)}]; patching positions needs a spatial layer [N, C, H, W].", nameof(layer));
+        if (cleanAct.ndim != 4) throw new ArgumentException($"'{layer}' gives [{string.Join(", ", cleanAct.shape)}]; patching positions needs a spatial layer [N, C, H, W].",
+            nameof(layer));
         int h = (int)cleanAct.shape[2], w = (int)cleanAct.shape[3];
         var places = (at ?? (from y in Enumerable.Range(0, h) from x in Enumerable.Range(0, w) select (y, x))).ToList();
         foreach (var (y, x) in places)
@@ -66,7 +67,8 @@ public static class ActivationPatching
     {
         if (batchSize < 1) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "The batch size must be at least 1.");
         if (!clean.shape.SequenceEqual(corrupted.shape))
-            throw new ArgumentException($"The clean [{string.Join(", ", clean.shape)}] and corrupted [{string.Join(", ", corrupted.shape)}] inputs must have the same shape.", nameof(corrupted));
+            throw new ArgumentException($"The clean [{string.Join(", ", clean.shape)}] and corrupted [{string.Join(", ", corrupted.shape)}] inputs must have the same shape.",
+                nameof(corrupted));
         var list = parts.ToList();
         var patches = new List<Patch>(list.Count);
         for (int start = 0; start < list.Count; start += batchSize)

@@ -49,7 +49,8 @@ public sealed class ArtificialUnit : IDisposable
     public Tensor Drive(Tensor source)
     {
         if (source.ndim != 4 || source.shape[1] != Kernel.shape[0])
-            throw new ArgumentException($"The unit reads {Kernel.shape[0]} channels of '{Source}' [N, {Kernel.shape[0]}, H, W]; got [{string.Join(", ", source.shape)}].", nameof(source));
+            throw new ArgumentException($"The unit reads {Kernel.shape[0]} channels of '{Source}' [N, {Kernel.shape[0]}, H, W]; got [{string.Join(", ", source.shape)}].",
+                nameof(source));
         using var scope = NewDisposeScope();
         long pad = (Kernel.shape[1] - 1) / 2;
         var weight = Kernel.to(source.dtype, source.device).unsqueeze(0);
@@ -80,7 +81,8 @@ public sealed class ArtificialUnit : IDisposable
     /// <see cref="Calibrate"/> for several units standing in for channels of one layer, with one forward pass per batch for all
     /// of them. The result is in the order of <paramref name="units"/>.
     /// </summary>
-    public static IReadOnlyList<ArtificialUnit> CalibrateAll(HookedModel model, string layer, IReadOnlyList<(int Channel, ArtificialUnit Unit)> units, Tensor images, int batchSize = 16)
+    public static IReadOnlyList<ArtificialUnit> CalibrateAll(HookedModel model, string layer, IReadOnlyList<(int Channel, ArtificialUnit Unit)> units, Tensor images,
+        int batchSize = 16)
     {
         if (units.Count == 0) throw new ArgumentException("Give at least one (channel, unit) pair.", nameof(units));
         if (images.ndim != 4 || images.shape[0] == 0) throw new ArgumentException($"Give images [N, 3, H, W] with N ≥ 1; got [{string.Join(", ", images.shape)}].", nameof(images));
@@ -104,7 +106,8 @@ public sealed class ArtificialUnit : IDisposable
                 var original = cache[layer][.., units[u].Channel];
                 var drive = units[u].Unit.Drive(cache[units[u].Unit.Source]);
                 if (!drive.shape.SequenceEqual(original.shape))
-                    throw new InvalidOperationException($"The unit's output is [{string.Join(", ", drive.shape)}] but '{layer}' is [{string.Join(", ", original.shape)}] per channel: " +
+                    throw new InvalidOperationException($"The unit's output is [{string.Join(", ", drive.shape)}] but '{layer}' is [{string.Join(", ", original.shape)}] per " +
+                        "channel: " +
                                                         "the stride or the kernel size does not match the layers (see LayerAlignment.Between).");
                 drives[u].Add(drive.to(float64).flatten().MoveToOuterDisposeScope());
                 originals[u].Add(original.to(float64).flatten().MoveToOuterDisposeScope());
@@ -120,7 +123,8 @@ public sealed class ArtificialUnit : IDisposable
         var dc = drive - drive.mean();
         var tc = target - target.mean();
         double variance = dc.pow(2).sum().item<double>();
-        if (variance <= 0) throw new InvalidOperationException("The kernel gives the same drive everywhere on these images, so no gain can be fitted; check that it is not all zeros.");
+        if (variance <= 0) throw new InvalidOperationException("The kernel gives the same drive everywhere on these images, so no gain can be fitted; check that it is not all " +
+            "zeros.");
         double gain = (dc * tc).sum().item<double>() / variance;
         double bias = target.mean().item<double>() - gain * drive.mean().item<double>();
         var output = nn.functional.relu(drive * gain + bias);
@@ -136,9 +140,11 @@ public sealed class ArtificialUnit : IDisposable
     public static ArtificialUnit FromExpandedWeight(ExpandedWeight weight, LayerAlignment alignment)
     {
         if (weight.From != alignment.Source || weight.To.Layer != alignment.Target)
-            throw new ArgumentException($"The weight goes from '{weight.From}' to '{weight.To.Layer}' but the alignment from '{alignment.Source}' to '{alignment.Target}'.", nameof(alignment));
+            throw new ArgumentException($"The weight goes from '{weight.From}' to '{weight.To.Layer}' but the alignment from '{alignment.Source}' to '{alignment.Target}'.",
+                nameof(alignment));
         if (Math.Abs(alignment.Offset - Math.Round(alignment.Offset)) > 1e-9)
-            throw new ArgumentException($"'{alignment.Target}' is centred between positions of '{alignment.Source}' (offset {alignment.Offset}); an expanded weight cannot be placed on that grid.", nameof(alignment));
+            throw new ArgumentException($"'{alignment.Target}' is centred between positions of '{alignment.Source}' (offset {alignment.Offset}); an expanded weight cannot be " +
+                "placed on that grid.", nameof(alignment));
         var p = weight.To.Position!.Value;
         int centreY = alignment.Stride * p.Y + (int)Math.Round(alignment.Offset), centreX = alignment.Stride * p.X + (int)Math.Round(alignment.Offset);
         long h = weight.Weights.shape[1], w = weight.Weights.shape[2];

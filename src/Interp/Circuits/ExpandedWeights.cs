@@ -87,7 +87,8 @@ public static class ExpandedWeights
             var image = rand([1, 3, size, size], generator: new Generator().manual_seed(seed)).to(model.Dtype);
             using var cache = model.RunWithCache(image, [toLayer], detach: false, stopEarly: true);
             if (leaf is null)
-                throw new ArgumentException($"'{from}' did not run before '{toLayer}' in the forward pass; expanded weights go from an earlier layer to a later one.", nameof(from));
+                throw new ArgumentException($"'{from}' did not run before '{toLayer}' in the forward pass; expanded weights go from an earlier layer to a later one.",
+                    nameof(from));
             var target = cache[toLayer][0, channel, y, x];
             // libtorch aborts the process rather than throwing when asked for the gradient of a constant: check first.
             if (!target.requires_grad)

@@ -71,7 +71,8 @@ public static class HandWrittenCurves
     {
         recipe ??= new CurveRecipe();
         if (tuning.Layer != alignment.Source)
-            throw new ArgumentException($"The line tuning was measured on '{tuning.Layer}' but the unit reads '{alignment.Source}'; measure LineTuning on '{alignment.Source}'.", nameof(tuning));
+            throw new ArgumentException($"The line tuning was measured on '{tuning.Layer}' but the unit reads '{alignment.Source}'; measure LineTuning on '{alignment.Source}'.",
+                nameof(tuning));
         var points = Tangents(curve, recipe.Step, alignment.CentreX, alignment.CentreY);
         int size = recipe.KernelSize ?? AutoSize(points, alignment);
         if (size < 1 || size % 2 == 0) throw new ArgumentOutOfRangeException(nameof(recipe), size, "The kernel size must be odd, e.g. 15.");

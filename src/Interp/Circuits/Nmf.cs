@@ -36,7 +36,8 @@ public static class Nmf
         Check(data, components, iterations);
         using var scope = NewDisposeScope();
         var x = data.to(float64).cpu();
-        if (x.min().item<double>() < 0) throw new ArgumentException("NMF needs non-negative data (e.g. activations after a ReLU); use FitOneSided for signed data such as weights.", nameof(data));
+        if (x.min().item<double>() < 0)
+            throw new ArgumentException("NMF needs non-negative data (e.g. activations after a ReLU); use FitOneSided for signed data such as weights.", nameof(data));
         var (w, h) = Init(x, components, seed);
         var errors = new List<double>(iterations);
         double norm = Math.Max(x.norm().item<double>(), Eps);
@@ -103,9 +104,11 @@ public static class Nmf
 
     static void Check(Tensor data, int components, int iterations)
     {
-        if (data.ndim != 2) throw new ArgumentException($"Expected a matrix [N, C]; got [{string.Join(", ", data.shape)}]. Flatten activations first (or use ReduceChannels).", nameof(data));
+        if (data.ndim != 2) throw new ArgumentException($"Expected a matrix [N, C]; got [{string.Join(", ", data.shape)}]. Flatten activations first (or use ReduceChannels).",
+            nameof(data));
         if (components < 1 || components > Math.Min(data.shape[0], data.shape[1]))
-            throw new ArgumentOutOfRangeException(nameof(components), components, $"Components must be 1..{Math.Min(data.shape[0], data.shape[1])} for a [{data.shape[0]}, {data.shape[1]}] matrix.");
+            throw new ArgumentOutOfRangeException(nameof(components), components,
+                $"Components must be 1..{Math.Min(data.shape[0], data.shape[1])} for a [{data.shape[0]}, {data.shape[1]}] matrix.");
         if (iterations < 1) throw new ArgumentOutOfRangeException(nameof(iterations), iterations, "Run at least one iteration.");
         using var finite = data.isfinite().all();
         if (!finite.item<bool>()) throw new ArgumentException("The data hold NaN or infinite values.", nameof(data));

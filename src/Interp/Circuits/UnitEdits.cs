@@ -61,7 +61,8 @@ public static class UnitEdits
             var expected = output.shape.ToArray();
             expected[1] = channels.Count;
             if (!values.shape.SequenceEqual(expected))
-                throw new InvalidOperationException($"The replacement for {channels.Count} channel(s) of '{layer}' must be [{string.Join(", ", expected)}]; it gave [{string.Join(", ", values.shape)}].");
+                throw new InvalidOperationException($"The replacement for {channels.Count} channel(s) of '{layer}' must be [{string.Join(", ", expected)}]; it gave " +
+                    $"[{string.Join(", ", values.shape)}].");
             using var idx = tensor(index, device: output.device);
             return output.index_copy(1, idx, values.to(output.dtype));
         });

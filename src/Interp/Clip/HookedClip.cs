@@ -1,4 +1,5 @@
 using Interp.Hooks;
+using Interp.Models;
 using static TorchSharp.torch;
 
 namespace Interp.Clip;

@@ -1,3 +1,5 @@
+using Interp.Models;
+
 using static TorchSharp.torch;
 
 namespace Interp.Clip;
@@ -41,7 +43,8 @@ public sealed class ZeroShotClassifier : IDisposable
         templates ??= DefaultTemplates;
         if (templates.Count == 0) throw new ArgumentException("Give at least one template, e.g. \"a photo of a {}.\".", nameof(templates));
         foreach (var t in templates)
-            if (!t.Contains("{}", StringComparison.Ordinal)) throw new ArgumentException($"The template \"{t}\" has no {{}} where the class name goes, e.g. \"a photo of a {{}}.\".", nameof(templates));
+            if (!t.Contains("{}", StringComparison.Ordinal)) throw new ArgumentException($"The template \"{t}\" has no {{}} where the class name goes, e.g. \"a photo of a " +
+                $"{{}}.\".", nameof(templates));
         return new(model, classes, [.. classes.Select(c => (IReadOnlyList<string>)[.. templates.Select(t => t.Replace("{}", c, StringComparison.Ordinal))])], templates);
     }
 

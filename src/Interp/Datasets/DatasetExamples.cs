@@ -28,7 +28,8 @@ public static class DatasetExamples
     /// <summary>A grid of the top examples of <paramref name="channel"/> (their receptive-field crops), captioned with image and activation.</summary>
     public static ImageGrid Grid(ScanResult result, IImageSource source, int channel, FieldGeometry field, int columns = 9, int cellPixels = 96)
     {
-        if (channel < 0 || channel >= result.Channels) throw new ArgumentOutOfRangeException(nameof(channel), channel, $"Channels of '{result.Layer}' are 0..{result.Channels - 1}.");
+        if (channel < 0 || channel >= result.Channels) throw new ArgumentOutOfRangeException(nameof(channel), channel,
+            $"Channels of '{result.Layer}' are 0..{result.Channels - 1}.");
         var top = result.Top[channel];
         var crops = Crops(source, top, field, result.Settings.Size);
         return ImageGrid.Of(crops, [.. top.Select(e => $"{e.ImageId} ({e.Activation:G3})")], columns, $"{result.Model} {result.Layer}:{channel} — top examples", cellPixels);

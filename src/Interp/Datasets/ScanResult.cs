@@ -90,15 +90,18 @@ public sealed class ScanResult
     public double[] Peaks()
     {
         if (ImagesScanned == 0 || Top.Any(t => t.Count == 0))
-            throw new InvalidOperationException($"The scan of '{Dataset}' has no examples yet ({ImagesScanned} images scanned, {Skipped.Count} skipped); peaks need at least one image read.");
+            throw new InvalidOperationException($"The scan of '{Dataset}' has no examples yet ({ImagesScanned} images scanned, {Skipped.Count} skipped); peaks need at least one " +
+                "image read.");
         return [.. Top.Select(t => (double)t[0].Activation)];
     }
 
     /// <summary>The result of both scans together; they must be of the same model, layer, dataset and settings, over disjoint ranges.</summary>
     public ScanResult Merge(ScanResult other)
     {
-        if (other.Model != Model || other.Layer != Layer || other.Dataset != Dataset || other.DatasetImages != DatasetImages || other.Settings != Settings || other.Channels != Channels)
-            throw new ArgumentException($"Cannot merge a scan of {other.Model}/{other.Layer} on '{other.Dataset}' ({other.Settings}) into one of {Model}/{Layer} on '{Dataset}' ({Settings}).", nameof(other));
+        if (other.Model != Model || other.Layer != Layer || other.Dataset != Dataset || other.DatasetImages != DatasetImages || other.Settings != Settings
+            || other.Channels != Channels)
+            throw new ArgumentException($"Cannot merge a scan of {other.Model}/{other.Layer} on '{other.Dataset}' ({other.Settings}) into one of {Model}/{Layer} on '{Dataset}' " +
+                $"({Settings}).", nameof(other));
         var merged = Empty(Model, Layer, Dataset, DatasetImages, Settings, Channels);
         foreach (var r in Scanned.Concat(other.Scanned)) merged.AddRange(r[0], r[1]);
         for (int c = 0; c < Channels; c++)

@@ -13,7 +13,8 @@ public partial class HookedModel
     public GradientCache RunWithGradients(Tensor image, IEnumerable<string> layers, Func<Tensor, Tensor> metric, string? metricLayer = null)
     {
         var names = layers.Distinct().ToList();
-        if (names.Count == 0) throw new ArgumentException($"Name at least one layer; '{Name}' has {string.Join(", ", LayerNames.Take(12))}{(LayerNames.Count > 12 ? ", …" : "")}.", nameof(layers));
+        if (names.Count == 0) throw new ArgumentException($"Name at least one layer; '{Name}' has {string.Join(", ", LayerNames.Take(12))}{(LayerNames.Count > 12 ? ", …" : "")}.",
+            nameof(layers));
         foreach (var n in names) RequireLayer(n);
         if (metricLayer is not null) RequireLayer(metricLayer);
 

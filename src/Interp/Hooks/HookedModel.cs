@@ -148,7 +148,8 @@ public partial class HookedModel : IDisposable
     {
         var names = LayerNames.Where(filter).ToList();
         if (names.Count == 0)
-            throw new ArgumentException($"No layer of '{Name}' matches the filter; its layers are {string.Join(", ", LayerNames.Take(12))}{(LayerNames.Count > 12 ? ", …" : "")}.", nameof(filter));
+            throw new ArgumentException($"No layer of '{Name}' matches the filter; its layers are {string.Join(", ", LayerNames.Take(12))}{(LayerNames.Count > 12 ? ", …" : "")}.",
+                nameof(filter));
         return names;
     }
 

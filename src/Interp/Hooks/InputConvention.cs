@@ -20,7 +20,8 @@ public sealed record InputConvention(int Size, string Description)
     public void Validate(Tensor image, bool checkRange = true)
     {
         if (image.ndim != 4 || image.shape[1] != Channels)
-            throw new ArgumentException($"Expected an image batch of shape [N,3,H,W] (RGB in [0,1]); got [{string.Join(",", image.shape)}]. Use image.unsqueeze(0) to add a batch dimension.");
+            throw new ArgumentException($"Expected an image batch of shape [N,3,H,W] (RGB in [0,1]); got [{string.Join(",", image.shape)}]. Use image.unsqueeze(0) to add a " +
+                "batch dimension.");
         if (!image.is_floating_point())
             throw new ArgumentException($"Expected a floating-point image in [0,1]; got dtype {image.dtype}. Convert bytes with image.to(float32) / 255.");
         if (checkRange) WarnIfNotUnitRange(image);
@@ -41,7 +42,7 @@ public sealed record InputConvention(int Size, string Description)
         if (!(max > 2)) return false;
         Runtime.Warnings.Once("input-range",
             $"An image passed to a model has values up to {max:G4}, but models here take RGB in [0, 1]; an image in 0–255 gives meaningless activations. " +
-            "Divide it by 255 (ImageIO.Load and SampleImages.Load already return [0, 1]).");
+            "Divide it by 255 (ImageIO.Load and SamplePhotos.Load already return [0, 1]).");
         return true;
     }
 

@@ -46,7 +46,8 @@ public static class ActivationGrids
             norm = (maps - lo) / range;
         }
         var cells = chosen.Select((ch, i) => new GridCell(cmap.Apply(norm[i]).MoveToOuterDisposeScope(), $"{layer}:{ch}")).ToList();
-        return new ImageGrid(cells, columns, $"{layer}: {(channels is null ? $"top {chosen.Count} channels by mean activation" : $"{chosen.Count} channels")} ({(scale == ActivationScale.PerChannel ? "each scaled to its own range" : "shared scale")})", cellPixels);
+        return new ImageGrid(cells, columns, $"{layer}: {(channels is null ? $"top {chosen.Count} channels by mean activation" : $"{chosen.Count} channels")} " +
+            $"({(scale == ActivationScale.PerChannel ? "each scaled to its own range" : "shared scale")})", cellPixels);
     }
 
     /// <summary>The <paramref name="count"/> channels of [C, H, W] (or [C]) with the largest mean activation, largest first.</summary>

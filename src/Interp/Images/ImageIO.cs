@@ -45,7 +45,8 @@ public static class ImageIO
             throw new ImageLoadException($"{description} is not an image in a supported format. Supported: PNG, JPEG, BMP, GIF, TGA, WebP.");
         long pixels = (long)info.Width * info.Height;
         if (pixels > maxPixels)
-            throw new ImageLoadException($"{description} is {info.Width}x{info.Height} = {pixels:N0} pixels, more than the cap of {maxPixels:N0}. Resize it first or pass a larger maxPixels.");
+            throw new ImageLoadException($"{description} is {info.Width}x{info.Height} = {pixels:N0} pixels, more than the cap of {maxPixels:N0}. Resize it first or pass a " +
+                "larger maxPixels.");
         ImageIntegrity.Verify(bytes, format.Name, description);
         try
         {

@@ -26,7 +26,8 @@ internal static class ImageIntegrity
                 throw new ImageLoadException($"{description} is a PNG file that is truncated: it ends at byte {bytes.Length} before its IEND chunk.");
             uint length = BinaryPrimitives.ReadUInt32BigEndian(bytes[pos..]);
             if (length > int.MaxValue || pos + 12 + (long)length > bytes.Length)
-                throw new ImageLoadException($"{description} is a PNG file that is truncated: a chunk at byte {pos} needs {length} bytes but the file ends at byte {bytes.Length}.");
+                throw new ImageLoadException(
+                    $"{description} is a PNG file that is truncated: a chunk at byte {pos} needs {length} bytes but the file ends at byte {bytes.Length}.");
             var typeAndData = bytes.Slice(pos + 4, 4 + (int)length);
             uint crc = BinaryPrimitives.ReadUInt32BigEndian(bytes[(pos + 8 + (int)length)..]);
             var type = System.Text.Encoding.ASCII.GetString(bytes.Slice(pos + 4, 4));

@@ -22,7 +22,8 @@ public static class ImageStatistics
     /// </summary>
     public static Tensor CentreToBorderEnergy(Tensor images, double centreFraction = 0.5)
     {
-        if (centreFraction <= 0 || centreFraction >= 1) throw new ArgumentOutOfRangeException(nameof(centreFraction), centreFraction, "The centre is a fraction of the side in (0, 1).");
+        if (centreFraction <= 0 || centreFraction >= 1) throw new ArgumentOutOfRangeException(nameof(centreFraction), centreFraction,
+            "The centre is a fraction of the side in (0, 1).");
         using var scope = NewDisposeScope();
         long h = images.shape[2], w = images.shape[3];
         var dev = (images - images.mean([2, 3], keepdim: true)).pow(2).sum(1);     // [N, H, W]
@@ -65,7 +66,8 @@ public static class ImageStatistics
         for (int b = 0; b < bands; b++)
         {
             double a = lo + (hi - lo) * b / bands, z = lo + (hi - lo) * (b + 1) / bands;
-            var inBand = Enumerable.Range(0, f.Length).Where(i => f[i] > 0 && Math.Log(f[i]) >= a && (Math.Log(f[i]) < z || (b == bands - 1 && Math.Log(f[i]) <= z + 1e-12))).ToList();
+            var inBand = Enumerable.Range(0, f.Length).Where(i => f[i] > 0 && Math.Log(f[i]) >= a && (Math.Log(f[i]) < z || (b == bands - 1 && Math.Log(f[i]) <= z
+                + 1e-12))).ToList();
             if (inBand.Count == 0) continue;
             result.Add((Math.Exp((a + z) / 2), inBand.Average(i => amp[i])));
         }

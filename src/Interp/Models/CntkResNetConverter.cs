@@ -23,7 +23,8 @@ public static class CntkResNetConverter
         OnnxNode Producer(string tensor, string op) =>
             producer.TryGetValue(tensor, out var n) && n.OpType == op
                 ? n
-                : throw new InvalidDataException($"Unexpected ResNet graph: '{tensor}' should come from a {op} node but comes from {(producer.TryGetValue(tensor, out var m) ? m.OpType : "a graph input")}.");
+                : throw new InvalidDataException($"Unexpected ResNet graph: '{tensor}' should come from a {op} node but comes from " +
+                    $"{(producer.TryGetValue(tensor, out var m) ? m.OpType : "a graph input")}.");
         ConvBn ConvBnBefore(string tensor)
         {
             var bn = Producer(tensor, "BatchNormalization");
@@ -86,7 +87,8 @@ public static class CntkResNetConverter
                 throw new InvalidDataException($"Converted weight '{name}' has shape [{string.Join(",", value.shape)}] but the model expects [{string.Join(",", target.shape)}].");
             target.copy_(value);
         }
-        var missing = targets.Keys.Where(k => !state.ContainsKey(k) && !k.EndsWith("num_batches_tracked", StringComparison.Ordinal) && !k.StartsWith("preprocess.", StringComparison.Ordinal) && !k.StartsWith("fc.", StringComparison.Ordinal)).ToList();
+        var missing = targets.Keys.Where(k => !state.ContainsKey(k) && !k.EndsWith("num_batches_tracked", StringComparison.Ordinal) && !k.StartsWith("preprocess.",
+            StringComparison.Ordinal) && !k.StartsWith("fc.", StringComparison.Ordinal)).ToList();
         if (missing.Count > 0)
             throw new InvalidDataException($"The ONNX graph did not provide {missing.Count} model weights, e.g. {string.Join(", ", missing.Take(5))}.");
     }

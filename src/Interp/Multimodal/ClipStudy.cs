@@ -1,6 +1,7 @@
 using Interp.Clip;
-using Interp.Clip.Toy;
 using Interp.Hooks;
+using Interp.Models;
+using Interp.ToyWorld;
 using static TorchSharp.torch;
 
 namespace Interp.Multimodal;

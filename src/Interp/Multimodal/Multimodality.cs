@@ -47,7 +47,8 @@ public static class Multimodality
     {
         if (concepts.Count < 3) throw new ArgumentException($"Give at least three concepts (a correlation over fewer means little); got {concepts.Count}.", nameof(concepts));
         if (pictures.Count != concepts.Count || words.Count != concepts.Count)
-            throw new ArgumentException($"Give one picture batch and one word batch per concept: {concepts.Count} concepts, {pictures.Count} picture batches, {words.Count} word batches.");
+            throw new ArgumentException($"Give one picture batch and one word batch per concept: {concepts.Count} concepts, {pictures.Count} picture batches, {words.Count} word " +
+                "batches.");
         if (threshold is <= -1 or >= 1) throw new ArgumentOutOfRangeException(nameof(threshold), threshold, "The threshold is a correlation in (−1, 1), e.g. 0.6.");
         if (permutations < 1) throw new ArgumentOutOfRangeException(nameof(permutations), permutations, "Run at least one permutation.");
         model.RequireLayer(layer);
@@ -95,7 +96,8 @@ public static class Multimodality
         ArgumentNullException.ThrowIfNull(wordOrder);
         int n = wordOrder.Length;
         if (n < 2 || pictures.GetLength(0) != n || words.GetLength(0) != n)
-            throw new ArgumentException($"The profiles need the same number of concepts (at least 2) as the word order has entries; got {pictures.GetLength(0)} picture rows, {words.GetLength(0)} word rows and {n} entries.");
+            throw new ArgumentException($"The profiles need the same number of concepts (at least 2) as the word order has entries; got {pictures.GetLength(0)} picture rows, " +
+                $"{words.GetLength(0)} word rows and {n} entries.");
         if (unit < 0 || unit >= pictures.GetLength(1) || unit >= words.GetLength(1))
             throw new ArgumentOutOfRangeException(nameof(unit), unit, $"The profiles have units 0..{Math.Min(pictures.GetLength(1), words.GetLength(1)) - 1}.");
         double ma = 0, mb = 0;

@@ -39,7 +39,8 @@ public static class TextOverlay
         return tensor(values, [height, width]);
     }
 
-    /// <summary>Images [N, 3, H, W] (or one [3, H, W]) with <paramref name="text"/> written on each in grey level <paramref name="grey"/> (0 black, 1 white), in a shipped font (null: the training font).</summary>
+    /// <summary>Images [N, 3, H, W] (or one [3, H, W]) with <paramref name="text"/> written on each in grey level <paramref name="grey"/> (0 black, 1 white), in a shipped font
+    /// (null: the training font).</summary>
     public static Tensor Paste(Tensor images, string text, float x, float y, float size, float grey = 1f, string? font = null)
     {
         if (images.ndim is not (3 or 4) || images.shape[^3] != 3)

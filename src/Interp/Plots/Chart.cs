@@ -92,7 +92,8 @@ public sealed class Chart
     public static Chart Heatmap(IReadOnlyList<string> rowLabels, IReadOnlyList<string> columnLabels, double[,] values, string title, string xTitle = "", string yTitle = "")
     {
         if (values.GetLength(0) != rowLabels.Count || values.GetLength(1) != columnLabels.Count)
-            throw new ArgumentException($"The values are {values.GetLength(0)}×{values.GetLength(1)} but there are {rowLabels.Count} row labels and {columnLabels.Count} column labels.");
+            throw new ArgumentException($"The values are {values.GetLength(0)}×{values.GetLength(1)} but there are {rowLabels.Count} row labels and {columnLabels.Count} column " +
+                "labels.");
         var z = Enumerable.Range(0, rowLabels.Count)
             .Select(r => Enumerable.Range(0, columnLabels.Count).Select(c => double.IsNaN(values[r, c]) ? (double?)null : values[r, c]).ToArray()).ToArray();
         var chart = XPlot.Plotly.Chart.Plot(new Heatmap { z = z, x = columnLabels, y = rowLabels, colorscale = "Viridis" });

@@ -10,7 +10,8 @@ namespace Interp.Runtime;
 /// </summary>
 /// <param name="Model">The CPU's model name, e.g. <c>AMD EPYC 9R14 96-Core Processor</c> (see <see cref="Identity"/> for timings).</param>
 /// <param name="Flags">The instruction-set flags the kernel reports (x86 <c>flags</c>, Arm <c>Features</c>); empty where unknown.</param>
-/// <param name="NativeBFloat16">Whether bfloat16 arithmetic runs natively (x86 <c>avx512_bf16</c> or <c>amx_bf16</c>, Arm <c>bf16</c>), or, where no flags are readable, whether a measured bfloat16 matmul is at least as fast as float32.</param>
+/// <param name="NativeBFloat16">Whether bfloat16 arithmetic runs natively (x86 <c>avx512_bf16</c> or <c>amx_bf16</c>, Arm <c>bf16</c>), or, where no flags are readable, whether a
+/// measured bfloat16 matmul is at least as fast as float32.</param>
 /// <param name="Source">How <paramref name="NativeBFloat16"/> was decided: <c>cpu flags</c> or <c>measured</c>.</param>
 public sealed record CpuInfo(string Model, IReadOnlySet<string> Flags, bool NativeBFloat16, string Source)
 {

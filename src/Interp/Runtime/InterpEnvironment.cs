@@ -14,13 +14,17 @@ public static class InterpEnvironment
     /// <summary><c>INTERP_DATA</c>.</summary>
     public static EnvironmentVariable Data { get; } = new("INTERP_DATA", "the repository's data folder", "found upwards from the working directory");
     /// <summary><c>INTERP_THREADS</c>.</summary>
-    public static EnvironmentVariable Threads { get; } = new("INTERP_THREADS", "libtorch's thread count in notebooks (results are bitwise reproducible only at a fixed count)", "all cores");
+    public static EnvironmentVariable Threads { get; } = new("INTERP_THREADS", "libtorch's thread count in notebooks (results are bitwise reproducible only at a fixed count)",
+        "all cores");
     /// <summary><c>INTERP_QUICK</c>.</summary>
     public static EnvironmentVariable Quick { get; } = new("INTERP_QUICK", "quick mode (1): notebooks take a quarter of their optimization steps; the tests set it", "full mode");
     /// <summary><c>INTERP_MALLOC</c>.</summary>
-    public static EnvironmentVariable Malloc { get; } = new("INTERP_MALLOC", "'default' keeps glibc's allocator settings instead of the library's tuning (NativeAllocator)", "tuned");
+    public static EnvironmentVariable Malloc { get; } = new("INTERP_MALLOC",
+        "the C allocator (NativeAllocator): 'tcmalloc' (required), 'glibc' (tuned for tensors), 'default' (glibc's own settings), 'auto'",
+        "auto: the interp tool and the runner preload tcmalloc when installed, else glibc tuned");
     /// <summary><c>INTERP_RESNET18_DIR</c>.</summary>
-    public static EnvironmentVariable ResNet18Dir { get; } = new("INTERP_RESNET18_DIR", "a folder holding ResNet18.onnx, when the NuGet package is not in the NuGet folder", "the NuGet package's copy");
+    public static EnvironmentVariable ResNet18Dir { get; } = new("INTERP_RESNET18_DIR", "a folder holding ResNet18.onnx, when the NuGet package is not in the NuGet folder",
+        "the NuGet package's copy");
     /// <summary><c>INTERP_FIXTURES</c>.</summary>
     public static EnvironmentVariable Fixtures { get; } = new("INTERP_FIXTURES", "tests: the shared reference fixtures folder", "../shared/fixtures beside the repository");
     /// <summary><c>INTERP_CHROMIUM</c>.</summary>

@@ -17,10 +17,12 @@ public static class InterpPaths
         foreach (var start in new[] { Environment.CurrentDirectory, AppContext.BaseDirectory, Path.GetDirectoryName(typeof(InterpPaths).Assembly.Location) ?? "" })
             for (var dir = string.IsNullOrEmpty(start) ? null : new DirectoryInfo(start); dir is not null; dir = dir.Parent)
                 if (File.Exists(Path.Combine(dir.FullName, "data", "images", "README.md"))) return Path.Combine(dir.FullName, "data");
-        throw new DirectoryNotFoundException($"Could not find the repository's data/images folder above '{Environment.CurrentDirectory}'. Run from inside the Interp.Notebooks repository or set {InterpEnvironment.Data.Name}.");
+        throw new DirectoryNotFoundException($"Could not find the repository's data/images folder above '{Environment.CurrentDirectory}'. Run from inside the Interp.Notebooks " +
+            $"repository or set {InterpEnvironment.Data.Name}.");
     }
 
-    /// <summary>The cache of converted models, downloads, renders and native copies: <c>INTERP_CACHE</c>, else <c>$XDG_CACHE_HOME/interp-notebooks</c>, else <c>~/.cache/interp-notebooks</c>.</summary>
+    /// <summary>The cache of converted models, downloads, renders and native copies: <c>INTERP_CACHE</c>, else <c>$XDG_CACHE_HOME/interp-notebooks</c>, else
+    /// <c>~/.cache/interp-notebooks</c>.</summary>
     public static string CacheRoot
     {
         get

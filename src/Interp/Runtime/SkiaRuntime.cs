@@ -57,7 +57,8 @@ public static class SkiaRuntime
             Path.Combine(AppContext.BaseDirectory, "runtimes", rid, "native", file),
         };
         var version = assembly.GetName().Version;
-        foreach (var package in new[] { "skiasharp.nativeassets.linux.nodependencies", "skiasharp.nativeassets.linux", "skiasharp.nativeassets.macos", "skiasharp.nativeassets.win32" })
+        foreach (var package in new[] { "skiasharp.nativeassets.linux.nodependencies", "skiasharp.nativeassets.linux", "skiasharp.nativeassets.macos",
+            "skiasharp.nativeassets.win32" })
         {
             var root = Path.Combine(InterpPaths.NuGetRoot(), package);
             if (!Directory.Exists(root)) continue;
@@ -70,7 +71,8 @@ public static class SkiaRuntime
             {
                 // The file's soname (libSkiaSharp.so.<version>) is not the name SkiaSharp imports, so loading it is not
                 // enough: answer SkiaSharp's imports with this handle.
-                IntPtr Resolve(string name, System.Reflection.Assembly _, DllImportSearchPath? __) => name.StartsWith("libSkiaSharp", StringComparison.Ordinal) ? handle : IntPtr.Zero;
+                IntPtr Resolve(string name, System.Reflection.Assembly _, DllImportSearchPath? __) => name.StartsWith("libSkiaSharp", StringComparison.Ordinal) ? handle
+                    : IntPtr.Zero;
                 try { NativeLibrary.SetDllImportResolver(assembly, Resolve); }
                 catch (InvalidOperationException)
                 {

@@ -111,7 +111,8 @@ public static class CurveSearch
             var sameCurve = Enumerable.Range(0, arcs.Count).Where(i => arcs[i].Curvature == bestArc.Curvature && shifted[i].Shift == shifted[best].Shift)
                 .Select(i => new TuningPoint<Arc>(arcs[i], responses[i, c])).ToList();
             double selectivity = new TuningCurve<Arc>(unit with { Channel = c }, sameCurve).Circular(a => a.Orientation).Selectivity;
-            result.Add(new CurveCandidate(c, responses[best, c], bestArc, bestLine, opposite, ring, naturalPeaks[c], double.IsNaN(selectivity) ? 0 : selectivity, shifted[best].Shift));
+            result.Add(new CurveCandidate(c, responses[best, c], bestArc, bestLine, opposite, ring, naturalPeaks[c], double.IsNaN(selectivity) ? 0 : selectivity,
+                shifted[best].Shift));
         }
         return result;
     }
@@ -127,7 +128,8 @@ public static class CurveSearch
     /// <see cref="OrientationCurve"/> for several candidates of one layer; the receptive field is located once and every
     /// candidate's stimuli go through the model together.
     /// </summary>
-    public static IReadOnlyList<TuningCurve<Arc>> OrientationCurves(HookedModel model, string layer, IReadOnlyList<CurveCandidate> candidates, double step = 15, StimulusStyle? style = null)
+    public static IReadOnlyList<TuningCurve<Arc>> OrientationCurves(HookedModel model, string layer, IReadOnlyList<CurveCandidate> candidates, double step = 15,
+        StimulusStyle? style = null)
     {
         style ??= new StimulusStyle(Size: model.Input.Size);
         if (candidates.Count == 0) return [];
@@ -150,11 +152,13 @@ public static class CurveSearch
     {
         var shape = model.Layer(layer, style.Size).Shape;
         if (shape.Count != 4)
-            throw new ArgumentException($"A curve search reads units at positions of a spatial layer [N, C, H, W]; '{layer}' gives [{string.Join(", ", shape)}]. Choose a convolutional layer, e.g. one of {string.Join(", ", model.Layers(style.Size).Where(l => l.Shape.Count == 4).Select(l => l.Name).TakeLast(3))}.", nameof(layer));
+            throw new ArgumentException($"A curve search reads units at positions of a spatial layer [N, C, H, W]; '{layer}' gives [{string.Join(", ", shape)}]. Choose a " +
+                $"convolutional layer, e.g. one of {string.Join(", ", model.Layers(style.Size).Where(l => l.Shape.Count == 4).Select(l => l.Name).TakeLast(3))}.", nameof(layer));
         var unit = Units.Unit.Parse($"{layer}:0@{shape[2] / 2},{shape[3] / 2}");
         var field = ReceptiveFields.FromArchitecture(model, unit, style.Size);
         if (field.Clipped)
-            throw new ArgumentException($"At {style.Size} px the central field of '{layer}' reaches the image's edge ({field}), so its centre is unknown; use a larger StimulusStyle.Size.", nameof(style));
+            throw new ArgumentException($"At {style.Size} px the central field of '{layer}' reaches the image's edge ({field}), so its centre is unknown; use a larger " +
+                "StimulusStyle.Size.", nameof(style));
         return (unit, (field.Left + field.Right + 1) / 2.0, (field.Top + field.Bottom + 1) / 2.0);
     }
 

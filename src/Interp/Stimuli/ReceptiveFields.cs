@@ -20,7 +20,8 @@ public static class ReceptiveFields
         var a = FromArchitecture(model, Unit.Parse($"{layer}:0@{h / 2},{w / 2}"), size);
         var b = FromArchitecture(model, Unit.Parse($"{layer}:0@{h / 2 + 1},{w / 2 + 1}"), size);
         if (a.Clipped || b.Clipped)
-            throw new ArgumentException($"At {size} px the central fields of '{layer}' reach the image's edge ({a}); use a larger inputSize to measure the geometry.", nameof(inputSize));
+            throw new ArgumentException($"At {size} px the central fields of '{layer}' reach the image's edge ({a}); use a larger inputSize to measure the geometry.",
+                nameof(inputSize));
         if (a.Height != a.Width || b.Top - a.Top != b.Left - a.Left)
             throw new InvalidOperationException($"'{layer}' has a non-square field or unequal strides ({a}; {b}).");
         int jump = b.Top - a.Top;
@@ -58,7 +59,8 @@ public static class ReceptiveFields
         return ProbeArchitecture(model, layer, channel, uy, ux, size, unit);
     }
 
-    static readonly System.Runtime.CompilerServices.ConditionalWeakTable<HookedModel, System.Collections.Concurrent.ConcurrentDictionary<(string, int, int, int, int), ReceptiveField>> ArchitectureFields = new();
+    static readonly System.Runtime.CompilerServices.ConditionalWeakTable<HookedModel, System.Collections.Concurrent.ConcurrentDictionary<(string, int, int, int, int),
+        ReceptiveField>> ArchitectureFields = new();
 
     static ReceptiveField ProbeArchitecture(HookedModel model, string layer, int channel, int uy, int ux, int size, Unit unit)
     {
@@ -160,7 +162,8 @@ public static class ReceptiveFields
     {
         var (h, w) = LayerSide(model, unit.Layer, size);
         var (y, x) = unit.Position is { } p ? (p.Y, p.X) : (h / 2, w / 2);
-        if (y < 0 || y >= h || x < 0 || x >= w) throw new ArgumentOutOfRangeException(nameof(unit), $"{unit}: the layer is {h}×{w} at {size} px; positions are 0..{h - 1}, 0..{w - 1}.");
+        if (y < 0 || y >= h || x < 0 || x >= w) throw new ArgumentOutOfRangeException(nameof(unit),
+            $"{unit}: the layer is {h}×{w} at {size} px; positions are 0..{h - 1}, 0..{w - 1}.");
         return (y, x);
     }
 

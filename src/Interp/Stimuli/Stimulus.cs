@@ -32,7 +32,8 @@ public static class Stimulus
         style ??= new();
         style.Validate();
         RequireFinite(nameof(grating), ("Orientation", grating.Orientation), ("Frequency", grating.Frequency), ("Phase", grating.Phase), ("Contrast", grating.Contrast));
-        if (grating.Frequency <= 0 || grating.Frequency >= 0.5) throw new ArgumentOutOfRangeException(nameof(grating), grating.Frequency, "A grating's frequency is in (0, 0.5) cycles per pixel.");
+        if (grating.Frequency <= 0 || grating.Frequency >= 0.5) throw new ArgumentOutOfRangeException(nameof(grating), grating.Frequency,
+            "A grating's frequency is in (0, 0.5) cycles per pixel.");
         if (grating.Contrast is < 0 or > 1) throw new ArgumentOutOfRangeException(nameof(grating), grating.Contrast, "Contrast is in [0, 1].");
         using var scope = NewDisposeScope();
         var (u, v) = Grid(style.Size, 1, style.Size / 2.0, style.Size / 2.0);
@@ -75,7 +76,8 @@ public static class Stimulus
     public static StimulusSet<Grating> Gratings(IEnumerable<Grating> gratings, StimulusStyle? style = null) => Batch(gratings, g => Draw(g, style));
 
     /// <summary>One image per frequency boundary.</summary>
-    public static StimulusSet<FrequencyBoundary> FrequencyBoundaries(IEnumerable<FrequencyBoundary> boundaries, StimulusStyle? style = null) => Batch(boundaries, b => Draw(b, style));
+    public static StimulusSet<FrequencyBoundary> FrequencyBoundaries(IEnumerable<FrequencyBoundary> boundaries, StimulusStyle? style = null) => Batch(boundaries, b => Draw(b,
+        style));
 
     /// <summary>
     /// <paramref name="image"/> [3, H, W] rotated counter-clockwise (on screen) by each of <paramref name="degrees"/>
@@ -109,7 +111,8 @@ public static class Stimulus
 
     /// <summary>Angles 0, step, 2·step, … below 360.</summary>
     public static IReadOnlyList<double> Circle(double step) =>
-        step > 0 ? [.. Enumerable.Range(0, (int)Math.Ceiling(360 / step - 1e-9)).Select(i => i * step)] : throw new ArgumentOutOfRangeException(nameof(step), step, "The step must be positive.");
+        step > 0 ? [.. Enumerable.Range(0, (int)Math.Ceiling(360 / step - 1e-9)).Select(i => i * step)] : throw new ArgumentOutOfRangeException(nameof(step), step,
+            "The step must be positive.");
 
     static StimulusSet<T> Batch<T>(IEnumerable<T> parameters, Func<T, Tensor> draw)
     {
@@ -131,7 +134,8 @@ public static class Stimulus
         RequireFinite(nameof(arc), ("Orientation", arc.Orientation), ("Curvature", arc.Curvature), ("Length", arc.Length), ("LineWidth", arc.LineWidth),
             ("X", arc.X ?? 0), ("Y", arc.Y ?? 0));
         if (arc.Length <= 0 || arc.LineWidth <= 0)
-            throw new ArgumentException($"An arc needs a positive length and line width and a finite curvature; got length {arc.Length}, width {arc.LineWidth}, curvature {arc.Curvature}.", nameof(arc));
+            throw new ArgumentException($"An arc needs a positive length and line width and a finite curvature; got length {arc.Length}, width {arc.LineWidth}, curvature " +
+                $"{arc.Curvature}.", nameof(arc));
         using var scope = NewDisposeScope();
         int s = style.Supersampling;
         double mx = arc.X ?? style.Size / 2.0, my = arc.Y ?? style.Size / 2.0;
@@ -183,7 +187,8 @@ public static class Stimulus
             ("LineWidth", corner.LineWidth), ("X", corner.X ?? 0), ("Y", corner.Y ?? 0));
         if (corner.Angle is <= 0 or >= 180) throw new ArgumentOutOfRangeException(nameof(corner), corner.Angle, "A corner's angle is in (0, 180) degrees, e.g. 90.");
         if (corner.Radius < 0 || corner.ArmLength <= 0 || corner.LineWidth <= 0)
-            throw new ArgumentException($"A corner needs a radius ≥ 0 and a positive arm length and line width; got radius {corner.Radius}, arm {corner.ArmLength}, width {corner.LineWidth}.", nameof(corner));
+            throw new ArgumentException($"A corner needs a radius ≥ 0 and a positive arm length and line width; got radius {corner.Radius}, arm {corner.ArmLength}, width " +
+                $"{corner.LineWidth}.", nameof(corner));
         using var scope = NewDisposeScope();
         int s = style.Supersampling;
         var (u, v) = Grid(style.Size, s, corner.X ?? style.Size / 2.0, corner.Y ?? style.Size / 2.0);   // y up, origin at the outermost point

@@ -37,5 +37,6 @@ public sealed record EnvironmentReport(
 
     /// <summary>A multi-line plain-text form.</summary>
     public override string ToString() =>
-        $"OS: {OperatingSystem}\nCPU: {Cpu}\n.NET: {DotNet}\nTorchSharp: {TorchSharp}\nThreads: {Threads} of {Cores} cores\nNative loading: {NativeLoading}\nConvolution: {Convolution}\nAllocator: {Allocator}\nModels:\n  " + string.Join("\n  ", Models);
+        $"OS: {OperatingSystem}\nCPU: {Cpu}\n.NET: {DotNet}\nTorchSharp: {TorchSharp}\nThreads: {Threads} of {Cores} cores\nNative loading: {NativeLoading}\nConvolution: " +
+            $"{Convolution}\nAllocator: {Allocator}\nModels:\n  " + string.Join("\n  ", Models);
 }

@@ -4,6 +4,7 @@ using Interp.Hooks;
 using Interp.Runtime;
 
 using Interp.Models;
+using Interp.Models.Clip;
 
 namespace Interp.Zoo;
 
@@ -36,7 +37,8 @@ public static class OpenAiClip
     /// <summary>The zoo entries, one per release.</summary>
     public static IReadOnlyList<ZooEntry> Entries { get; } = Releases.Select(r => new ZooEntry(
         r.ZooName,
-        $"OpenAI CLIP {r.OpenAiName}: ModifiedResNet image tower and text transformer trained contrastively on 400M image–text pairs; output: image features (EncodeText for text).",
+        $"OpenAI CLIP {r.OpenAiName}: ModifiedResNet image tower and text transformer trained contrastively on 400M image–text pairs; output: image features (EncodeText for " +
+            "text).",
         r.File.Url.ToString(),
         r.File.License,
         Input(r.InputSize),
@@ -45,7 +47,8 @@ public static class OpenAiClip
 
     /// <summary>The input convention of a CLIP model of <paramref name="size"/> px.</summary>
     public static InputConvention Input(int size) =>
-        new(size, $"normalized with CLIP's mean and std inside; resize the shorter side to {size} and centre-crop first (ClipPreprocess.ResizeCenterCrop), as OpenAI's preprocess does");
+        new(size, $"normalized with CLIP's mean and std inside; resize the shorter side to {size} and centre-crop first (ClipPreprocess.ResizeCenterCrop), as OpenAI's " +
+            "preprocess does");
 
     static Release Find(string name) =>
         Releases.FirstOrDefault(r => string.Equals(r.ZooName, name, StringComparison.OrdinalIgnoreCase) || string.Equals(r.OpenAiName, name, StringComparison.OrdinalIgnoreCase))
@@ -56,7 +59,8 @@ public static class OpenAiClip
     {
         var path = new DownloadCache().PathOf(release.File);
         return new(File.Exists(path), path,
-            $"Download it once with OpenAiClip.Download(\"{release.ZooName}\") (about {release.GigabytesApprox:0.##} GB from {release.File.Url.Host}), or place {release.OpenAiName}.pt at {path}.");
+            $"Download it once with OpenAiClip.Download(\"{release.ZooName}\") (about {release.GigabytesApprox:0.##} GB from {release.File.Url.Host}), or place " +
+                $"{release.OpenAiName}.pt at {path}.");
     }
 
     /// <summary>Downloads (once, hash-checked) the release called <paramref name="name"/> (<c>clip-rn50</c> or <c>RN50</c>) and returns its path.</summary>

@@ -53,7 +53,8 @@ public class FolderDependencyTests(ITestOutputHelper output)
             Of(m.DeclaringType).Concat(Of(m.ReturnType)).Concat(m.Parameters.SelectMany(p => Of(p.ParameterType)))
                 .Concat(m is GenericInstanceMethod gm ? gm.GenericArguments.SelectMany(Of) : []);
         IEnumerable<TypeReference> OfAttributes(ICustomAttributeProvider p) =>
-            p.HasCustomAttributes ? p.CustomAttributes.SelectMany(a => Of(a.AttributeType).Concat(a.ConstructorArguments.Select(c => c.Value).OfType<TypeReference>().SelectMany(Of))) : [];
+            p.HasCustomAttributes ? p.CustomAttributes.SelectMany(a => Of(a.AttributeType).Concat(a.ConstructorArguments.Select(c
+                => c.Value).OfType<TypeReference>().SelectMany(Of))) : [];
 
         foreach (var t in Of(type.BaseType)) yield return t;
         foreach (var i in type.Interfaces) foreach (var t in Of(i.InterfaceType)) yield return t;

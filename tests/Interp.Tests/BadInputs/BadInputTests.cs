@@ -3,6 +3,7 @@ using Interp.Clip;
 using Interp.Multimodal;
 using Interp.Stimuli;
 using Interp.Tests.Circuits;
+using Interp.Models.Clip;
 using static TorchSharp.torch;
 
 namespace Interp.Tests.BadInputs;

@@ -60,7 +60,8 @@ public class ActivationPatchingTests
         var all = ActivationPatching.Positions(model, clean, corrupted, "relu1", Both);
         Assert.Equal(chosen, some.Patches.Select(p => (p.Y!.Value, p.X!.Value)));
         Assert.All(some.Patches, p => Assert.Equal(all.Patches.Single(q => q.Y == p.Y && q.X == p.X).Metric, p.Metric, 4));
-        Assert.Contains("rows 0..15", Assert.Throws<ArgumentOutOfRangeException>(() => ActivationPatching.Positions(model, clean, corrupted, "relu1", Both, at: [(16, 0)])).Message);
+        Assert.Contains("rows 0..15", Assert.Throws<ArgumentOutOfRangeException>(() => ActivationPatching.Positions(model, clean, corrupted, "relu1", Both, at: [(16,
+            0)])).Message);
         Assert.Equal(0, model.ActiveHookCount);
     }
 }

@@ -45,10 +45,10 @@ public class ArtificialUnitTests
         using var model = TinyNets.Model(seed: 23);
         var net = (TinyNets.Chain)model.Module;
         using var images = rand([3, 3, 16, 16], generator: new Generator().manual_seed(24));
-        using var unit = new ArtificialUnit("relu1", net.conv2.Weight[1], stride: 1);
+        using var unit = new ArtificialUnit("relu1", net.Conv2.Weight[1], stride: 1);
         using var calibrated = unit.Calibrate(model, Unit.Parse("conv2:1"), images);
         Assert.Equal(1, calibrated.Gain, 5);
-        Assert.Equal(net.conv2.Bias![1].item<float>(), calibrated.Bias, 5);
+        Assert.Equal(net.Conv2.Bias![1].item<float>(), calibrated.Bias, 5);
         Assert.True(calibrated.Fit!.Positions == 3 * 16 * 16);
 
         using var before = model.Forward(images);
@@ -82,9 +82,9 @@ public class ArtificialUnitTests
 
         using var image = rand([1, 3, 16, 16], generator: new Generator().manual_seed(26));
         using var scope = NewDisposeScope();
-        var h1 = nn.functional.relu(net.conv1.call(image));
+        var h1 = nn.functional.relu(net.Conv1.call(image));
         // conv3 ∘ conv2 with relu2 taken as the identity, minus what the biases alone give: the linear part.
-        var linear = net.conv3.call(net.conv2.call(h1)) - net.conv3.call(net.conv2.call(zeros_like(h1)));
+        var linear = net.Conv3.call(net.Conv2.call(h1)) - net.Conv3.call(net.Conv2.call(zeros_like(h1)));
         var drive = unit.Drive(h1);
         var inner = TensorIndex.Slice(2, 14);
         Assert.True(drive[0, inner, inner].allclose(linear[0, 0, inner, inner], rtol: 1e-4, atol: 1e-5));

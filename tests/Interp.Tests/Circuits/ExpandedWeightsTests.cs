@@ -13,8 +13,8 @@ public class ExpandedWeightsTests
     /// </summary>
     static double[,,] BruteForce(TinyNets.Chain net, int o, bool residual)
     {
-        var w2 = net.conv2.Weight.to(float64).data<double>().ToArray();   // [2, 2, 3, 3]
-        var w3 = net.conv3.Weight.to(float64).data<double>().ToArray();   // [2, 2, 3, 3]
+        var w2 = net.Conv2.Weight.to(float64).data<double>().ToArray();   // [2, 2, 3, 3]
+        var w3 = net.Conv3.Weight.to(float64).data<double>().ToArray();   // [2, 2, 3, 3]
         double W2(int k, int m, int y, int x) => w2[((k * 2 + m) * 3 + y) * 3 + x];
         double W3(int oo, int k, int y, int x) => w3[((oo * 2 + k) * 3 + y) * 3 + x];
         var e = new double[2, 5, 5];

@@ -20,13 +20,13 @@ public class GradientCacheTests
         using (var scope = NewDisposeScope())
         {
             using var grad = enable_grad();
-            var h1 = nn.functional.relu(net.conv1.call(x)).detach().requires_grad_(true);
-            var h2 = nn.functional.relu(net.conv2.call(h1)).detach().requires_grad_(true);
-            var y = net.conv3.call(h2 + h1);
+            var h1 = nn.functional.relu(net.Conv1.call(x)).detach().requires_grad_(true);
+            var h2 = nn.functional.relu(net.Conv2.call(h1)).detach().requires_grad_(true);
+            var y = net.Conv3.call(h2 + h1);
             var metric = Metric(y);
             var expected = autograd.grad([metric], [h1, h2]);
             // relu1's gradient also flows through conv2 → relu2: add that path.
-            var throughH2 = autograd.grad([(nn.functional.relu(net.conv2.call(h1)) * expected[1]).sum()], [h1])[0];
+            var throughH2 = autograd.grad([(nn.functional.relu(net.Conv2.call(h1)) * expected[1]).sum()], [h1])[0];
             Assert.True(cache.Gradient("relu2").allclose(expected[1], rtol: 1e-12, atol: 1e-12));
             Assert.True(cache.Gradient("relu1").allclose(expected[0] + throughH2, rtol: 1e-12, atol: 1e-12));
             Assert.Equal(metric.item<double>(), cache.Metric, 12);

@@ -27,7 +27,7 @@ public class HookFilterTests
         using var x = rand([1, 3, 16, 16], generator: new Generator().manual_seed(2));
         using var zeroed = model.RunWithHooks(x, ("relu1", t => zeros_like(t)), ("relu2", t => zeros_like(t)));
         // With relu2 at zero, the output is conv3's bias everywhere.
-        var bias = ((TinyNets.Chain)model.Module).conv3.Bias!;
+        var bias = ((TinyNets.Chain)model.Module).Conv3.Bias!;
         Assert.True(zeroed[0, .., 5, 5].SameAs(bias));
         Assert.Throws<InvalidOperationException>(() => model.RunWithHooks(x, ("relu1", t => null), ("conv2", t => throw new InvalidOperationException("boom"))));
         Assert.Equal(0, model.ActiveHookCount);

@@ -64,9 +64,11 @@ public class RecoveryTests
     {
         using var model = TinyNets.Model();
         using var one = rand([1, 3, 16, 16]);
-        Assert.Contains("at least two images", Assert.Throws<ArgumentException>(() => Recovery.Features(model, one, () => new HookHandleNoop(), () => new HookHandleNoop())).Message);
+        Assert.Contains("at least two images", Assert.Throws<ArgumentException>(() => Recovery.Features(model, one, () => new HookHandleNoop(), ()
+            => new HookHandleNoop())).Message);
         using var two = rand([2, 3, 16, 16]);
-        Assert.Throws<ArgumentOutOfRangeException>(() => Recovery.Features(model, two, () => new HookHandleNoop(), () => new HookHandleNoop(), new RecoverySettings(Confidence: 1)));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Recovery.Features(model, two, () => new HookHandleNoop(), () => new HookHandleNoop(),
+            new RecoverySettings(Confidence: 1)));
         Assert.Contains("fewer than the 1000", Assert.Throws<ArgumentException>(() =>
             Recovery.Features(model, two, () => new HookHandleNoop(), () => new HookHandleNoop(), new RecoverySettings(TopUnits: 1000))).Message);
         Assert.Equal(0, model.ActiveHookCount);

@@ -16,7 +16,12 @@ static class TinyNets
     /// </summary>
     public sealed class Chain : nn.Module<Tensor, Tensor>
     {
-        public readonly SafeConv2d conv1, conv2, conv3;
+        // Field names are the layers' hook names (TorchSharp registers modules by field name), so they stay lowercase and private.
+        readonly SafeConv2d conv1, conv2, conv3;
+
+        public SafeConv2d Conv1 => conv1;
+        public SafeConv2d Conv2 => conv2;
+        public SafeConv2d Conv3 => conv3;
         readonly ReLU relu1 = nn.ReLU(), relu2 = nn.ReLU();
         readonly bool _residual;
 

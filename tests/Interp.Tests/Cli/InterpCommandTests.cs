@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Interp.Cli;
 using Interp.Images;
+using Interp.Datasets;
 
 namespace Interp.Tests.Cli;
 
@@ -20,9 +21,9 @@ public class InterpCommandTests(ITestOutputHelper output)
         var dir = TestPaths.Temp("scan-cli");
         var images = Path.Combine(dir, "images");
         Directory.CreateDirectory(images);
-        foreach (var name in SampleImages.Names)
+        foreach (var name in SamplePhotos.Names)
         {
-            using var img = SampleImages.Load(name, 48);
+            using var img = SamplePhotos.Load(name, 48);
             ImageIO.Save(img, Path.Combine(images, name + ".png"));
         }
         return dir;
@@ -45,7 +46,7 @@ public class InterpCommandTests(ITestOutputHelper output)
         output.WriteLine(a.Out + b.Out + merged.Out);
         Assert.True(merged.Code == 0, merged.Err);
         Assert.Equal(File.ReadAllText(Path.Combine(dir, "whole.json")), File.ReadAllText(Path.Combine(dir, "merged.json")));
-        Assert.Contains($"{SampleImages.Names.Count} of {SampleImages.Names.Count} images", merged.Out);
+        Assert.Contains($"{SamplePhotos.Names.Count} of {SamplePhotos.Names.Count} images", merged.Out);
         Assert.Contains("images scanned", merged.Out);   // the table's header
     }
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Interp.Clip;
+using Interp.Models.Clip;
 
 namespace Interp.Tests.Clip;
 
@@ -13,7 +14,8 @@ public class ClipTokenizerTests(ITestOutputHelper output)
     {
         var data = new TheoryData<int>();
         // Without ../shared the theory still needs one row; it skips there with a message.
-        int n = TestPaths.FixtureExists("clip-tokenizer", "tokenization.json") ? JsonDocument.Parse(File.ReadAllText(FixturePath)).RootElement.GetProperty("cases").GetArrayLength() : 1;
+        int n = TestPaths.FixtureExists("clip-tokenizer", "tokenization.json")
+            ? JsonDocument.Parse(File.ReadAllText(FixturePath)).RootElement.GetProperty("cases").GetArrayLength() : 1;
         for (int i = 0; i < n; i++) data.Add(i);
         return data;
     }

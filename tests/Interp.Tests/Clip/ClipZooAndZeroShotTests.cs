@@ -1,5 +1,6 @@
 using Interp.Clip;
 using Interp.Zoo;
+using Interp.Models.Clip;
 using static TorchSharp.torch;
 
 namespace Interp.Tests.Clip;

@@ -1,5 +1,7 @@
-using Interp.Clip.Toy;
 using TorchSharp;
+using Interp.Models.ToyClip;
+using Interp.ToyWorld;
+using Interp.Training;
 using static TorchSharp.torch;
 
 namespace Interp.Tests.Clip;

@@ -1,14 +1,19 @@
 using System.Security.Cryptography;
 using System.Text.Json;
-using Interp.Clip.Toy;
 using Interp.Runtime;
+using Interp.Clip;
+using Interp.Models.ToyClip;
+using Interp.ToyWorld;
+using Interp.Training;
+using Interp.Zoo;
 using static TorchSharp.torch;
 
 namespace Interp.Tests.Clip;
 
 public class ToyClipWeightsTests(ITestOutputHelper output)
 {
-    sealed record Record(ToyTrainingSettings Settings, string Cpu, int Threads, double[] FirstLosses, double FinalLoss, string Sha256, double ZeroShotDrawings, double ZeroShotWords);
+    sealed record Record(ToyTrainingSettings Settings, string Cpu, int Threads, double[] FirstLosses, double FinalLoss, string Sha256, double ZeroShotDrawings,
+        double ZeroShotWords);
 
     static Record Recorded() => JsonSerializer.Deserialize<Record>(File.ReadAllText(Path.Combine(TestPaths.RepoRoot, "data", "toyclip", "training.json")))!;
 
@@ -75,7 +80,8 @@ public class ToyClipWeightsTests(ITestOutputHelper output)
     {
         using var model = ToyClipWeights.Load();
         var random = new Random(3);
-        Tensor Pictures(ToyKind kind) => stack(Enumerable.Range(0, 24).Select(i => (ToyDataset.Example(random, kind, i % 12, random.Next(8)) with { Distractor = null }).Draw()).ToList());
+        Tensor Pictures(ToyKind kind) => stack(Enumerable.Range(0, 24).Select(i => (ToyDataset.Example(random, kind, i % 12,
+            random.Next(8)) with { Distractor = null }).Draw()).ToList());
         var drawings = ToyClipEvaluation.Read(model, Pictures(ToyKind.Drawing));
         var words = ToyClipEvaluation.Read(model, Pictures(ToyKind.Word));
         Assert.All(drawings.Concat(words), r => Assert.InRange(r.WordProbability, 0, 1));

@@ -63,11 +63,13 @@ public class DatasetScanTests
         Assert.Throws<OperationCanceledException>(() => DatasetScan.Run(model, "conv", source, Settings, checkpointPath: checkpoint, progress: progress, cancellation: cts.Token));
         Assert.True(File.Exists(checkpoint));
         int resumedFrom = -1;
-        var resumed = DatasetScan.Run(model, "conv", source, Settings, checkpointPath: checkpoint, progress: new SynchronousProgress<ScanProgress>(p => { if (resumedFrom < 0) resumedFrom = p.Done; }));
+        var resumed = DatasetScan.Run(model, "conv", source, Settings, checkpointPath: checkpoint, progress: new SynchronousProgress<ScanProgress>(p
+            => { if (resumedFrom < 0) resumedFrom = p.Done; }));
         Assert.Equal(12, resumedFrom);                     // the first report after resuming is after images 8..11
         Assert.Equal(whole.ToJson(), resumed.ToJson());
         // A different scan refuses the checkpoint rather than mixing results.
-        Assert.Contains("another scan", Assert.Throws<InvalidOperationException>(() => DatasetScan.Run(model, "conv", source, Settings with { TopK = 2 }, checkpointPath: checkpoint)).Message);
+        Assert.Contains("another scan", Assert.Throws<InvalidOperationException>(() => DatasetScan.Run(model, "conv", source, Settings with { TopK = 2 },
+            checkpointPath: checkpoint)).Message);
         foreach (var t in images) t.Dispose();
     }
 

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Interp.Downloads;
+using Interp.Models;
 
 namespace Interp.Tests.Downloads;
 

@@ -5,6 +5,7 @@ using Interp.Exercises.CurveCircuits;
 using Interp.Images;
 using Interp.Stimuli;
 using Interp.Tests.Models;
+using Interp.Models;
 using static TorchSharp.torch;
 
 namespace Interp.Tests.Exercises;
@@ -33,7 +34,8 @@ public class CurveCircuitExerciseTests
     [Fact] public void The_solution_of_03_1_passes() => AssertPasses(ComposedKernelExercise.Check((a, b, o) => Compose(a, b, o)));
     [Fact] public void A_flipped_first_kernel_fails_03_1() => AssertFails(ComposedKernelExercise.Check((a, b, o) => Compose(a, b, o, flip: true)), "differ");
     [Fact] public void The_second_layers_weights_alone_fail_03_1() => AssertFails(ComposedKernelExercise.Check((a, b, o) => Compose(a, b, o, secondOnly: true)), "shape");
-    [Fact] public void A_stub_fails_03_1_with_the_exception() => AssertFails(ComposedKernelExercise.Check((_, _, _) => throw new NotImplementedException("Write it")), "NotImplementedException");
+    [Fact] public void A_stub_fails_03_1_with_the_exception() => AssertFails(ComposedKernelExercise.Check((_, _, _) => throw new NotImplementedException("Write it")),
+        "NotImplementedException");
 
     // ----- 03.3 Patching -----
     static IReadOnlyList<(int Y, int X)> Important(PatchingReport report, double threshold, bool raw = false, bool sort = true)
@@ -75,7 +77,8 @@ public sealed class CurveKernelFixture : IDisposable
     public Tensor Images { get; }
 
     /// <summary>ResNet-18's layer2:82 as notebook 02's search describes it: curves of curvature 1/20 bulging towards 255°, drawn 4 px out along that direction.</summary>
-    public static CurveCandidate Detector82 { get; } = new(82, BestCurve: 20.4, new Arc(255, 0.05, 40, 3, 112.5 + 4 * Math.Cos(255 * Math.PI / 180), 112.5 - 4 * Math.Sin(255 * Math.PI / 180)),
+    public static CurveCandidate Detector82 { get; } = new(82, BestCurve: 20.4, new Arc(255, 0.05, 40, 3, 112.5 + 4 * Math.Cos(255 * Math.PI / 180),
+        112.5 - 4 * Math.Sin(255 * Math.PI / 180)),
         BestLine: 5, Opposite: 0, Ring: 1, Natural: 17, OrientationSelectivity: 0.9, BestShift: 4);
 
     public void Dispose() => Images.Dispose();

@@ -19,7 +19,8 @@ public class CurveDetectorExerciseTests
     }
 
     [Fact] public void The_solution_of_02_1_passes() => AssertPasses(ResponsesExercise.Check((m, l, c, s) => Responses(m, l, c, s)));
-    [Fact] public void The_channel_mean_instead_of_the_centre_fails_02_1() => AssertFails(ResponsesExercise.Check((m, l, c, s) => Responses(m, l, c, s, meanOverPositions: true)), "differs from the reference");
+    [Fact] public void The_channel_mean_instead_of_the_centre_fails_02_1() => AssertFails(ResponsesExercise.Check((m, l, c, s) => Responses(m, l, c, s, meanOverPositions: true)),
+        "differs from the reference");
     [Fact] public void An_off_centre_position_fails_02_1() => AssertFails(ResponsesExercise.Check((m, l, c, s) => Responses(m, l, c, s, offset: 1)), "differs from the reference");
     [Fact] public void The_wrong_channel_fails_02_1() => AssertFails(ResponsesExercise.Check((m, l, c, s) => Responses(m, l, 1 - c, s)), "differs from the reference");
 
@@ -51,7 +52,8 @@ public class CurveDetectorExerciseTests
     [Fact] public void The_solution_of_02_3_passes() => AssertPasses(DetectorExercise.Check((c, k, d) => Detector(c, k, d)));
     [Fact] public void A_distance_that_does_not_wrap_fails_02_3() => AssertFails(DetectorExercise.Check((c, k, d) => Detector(c, k, d, wrap: false)), "350");
     [Fact] public void Ignoring_the_criteria_fails_02_3() => AssertFails(DetectorExercise.Check((c, k, d) => Detector(c, k, d, onlyPassing: false)), "fails the criteria");
-    [Fact] public void A_stub_fails_02_3_with_the_exception() => AssertFails(DetectorExercise.Check((_, _, _) => throw new NotImplementedException("Write it")), "NotImplementedException");
+    [Fact] public void A_stub_fails_02_3_with_the_exception() => AssertFails(DetectorExercise.Check((_, _, _) => throw new NotImplementedException("Write it")),
+        "NotImplementedException");
 
     static void AssertPasses(CheckResult r) => Assert.True(r.Passed, r.ToString());
 

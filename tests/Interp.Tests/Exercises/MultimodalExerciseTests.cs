@@ -15,7 +15,8 @@ public class MultimodalExerciseTests
     }
 
     [Fact] public void The_solution_of_04_1_passes() => AssertPasses(ProfileCorrelationExercise.Check((p, w) => Pearson(p, w)));
-    [Fact] public void Cosine_similarity_instead_of_correlation_fails_04_1() => AssertFails(ProfileCorrelationExercise.Check((p, w) => Pearson(p, w, centre: false)), "you returned");
+    [Fact] public void Cosine_similarity_instead_of_correlation_fails_04_1() => AssertFails(ProfileCorrelationExercise.Check((p, w) => Pearson(p, w, centre: false)),
+        "you returned");
     [Fact] public void Dividing_by_zero_on_a_flat_profile_fails_04_1() => AssertFails(ProfileCorrelationExercise.Check((p, w) => Pearson(p, w, guardFlat: false)), "flat");
 
     [Fact] public void A_larger_white_word_over_the_shape_passes_04_2() => AssertPasses(AttackExercise.Check(() => new TextPlacement(32, 36, 16, 1f)));

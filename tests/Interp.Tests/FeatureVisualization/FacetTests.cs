@@ -1,4 +1,3 @@
-using Interp.Clip.Toy;
 using Interp.FeatureVisualization.Facets;
 using Interp.FeatureVisualization.Objectives;
 using Interp.FeatureVisualization.Rendering;
@@ -7,6 +6,9 @@ using Interp.Multimodal;
 using Interp.Units;
 using TorchSharp;
 using TorchSharp.Modules;
+using Interp.Clip;
+using Interp.ToyWorld;
+using Interp.Zoo;
 using static TorchSharp.torch;
 
 namespace Interp.Tests.FeatureVisualization;
@@ -219,7 +221,8 @@ public class FacetTests
         var target = Objectives.Channel(new Unit("b", 0));
         var images = Images(2);
         var threeChannels = new Facet("f", "a", [3], [1f, 1f, 1f]);
-        Assert.Contains("3 channel weights but layer 'a' has 2", Assert.Throws<ArgumentException>(() => Renderer.Score(model, Objectives.Facet(target, threeChannels), images)).Message);
+        Assert.Contains("3 channel weights but layer 'a' has 2", Assert.Throws<ArgumentException>(() => Renderer.Score(model, Objectives.Facet(target, threeChannels),
+            images)).Message);
         // A facet layer after the target's layer: the target does not depend on it.
         var late = new Facet("late", "b", [1], [1f]);
         Assert.Contains("does not depend on 'b'", Assert.Throws<InvalidOperationException>(() =>
@@ -264,7 +267,8 @@ public class FacetTests
         var spatial = FacetProbe.Fit(model, "conv", reddish, bluish, "red", new FacetProbeOptions(Spatial: true));
         Assert.Equal([3L, 6, 6], spatial.Facet.Shape);
         Assert.Contains("at least 2 RGB images", Assert.Throws<ArgumentException>(() => FacetProbe.Fit(model, "conv", reddish[..1], bluish, "red")).Message);
-        Assert.Contains("HeldOutFraction", Assert.Throws<ArgumentOutOfRangeException>(() => FacetProbe.Fit(model, "conv", reddish, bluish, "red", new FacetProbeOptions(HeldOutFraction: 1))).Message);
+        Assert.Contains("HeldOutFraction", Assert.Throws<ArgumentOutOfRangeException>(() => FacetProbe.Fit(model, "conv", reddish, bluish, "red",
+            new FacetProbeOptions(HeldOutFraction: 1))).Message);
         Assert.Contains("conv", Assert.Throws<ArgumentException>(() => FacetProbe.Fit(model, "cnv", reddish, bluish, "red")).Message);
     }
 
@@ -274,12 +278,14 @@ public class FacetTests
         using var clip = ToyClipWeights.Load();
         using var model = new HookedModel("toy-clip", clip, new InputConvention(64, "identity"));
         var random = new Random(7);
-        Tensor Set(ToyKind kind, int n) => stack(Enumerable.Range(0, n).Select(i => (ToyDataset.Example(random, kind, i % 12, random.Next(8)) with { Distractor = null }).Draw()).ToList());
+        Tensor Set(ToyKind kind, int n) => stack(Enumerable.Range(0, n).Select(i => (ToyDataset.Example(random, kind, i % 12,
+            random.Next(8)) with { Distractor = null }).Draw()).ToList());
         var fit = FacetProbe.Fit(model, "visual.stage3", Set(ToyKind.Word, 120), Set(ToyKind.Drawing, 120), "words");
         Assert.True(fit.HeldOutAccuracy > 0.95, fit.ToString());
 
         // The unit whose drawn and written profiles agree best.
-        Tensor Concept(ToyKind kind, int shape) => stack(Enumerable.Range(0, 6).Select(_ => (ToyDataset.Example(random, kind, shape, random.Next(8)) with { Distractor = null }).Draw()).ToList());
+        Tensor Concept(ToyKind kind, int shape) => stack(Enumerable.Range(0, 6).Select(_ => (ToyDataset.Example(random, kind, shape,
+            random.Next(8)) with { Distractor = null }).Draw()).ToList());
         var report = Multimodality.Measure(model, "visual.stage4", ToyConcepts.Shapes,
             [.. Enumerable.Range(0, 12).Select(s => Concept(ToyKind.Drawing, s))], [.. Enumerable.Range(0, 12).Select(s => Concept(ToyKind.Word, s))], 0.6, permutations: 20);
         int unit = report.MultimodalUnits[0];
@@ -289,6 +295,7 @@ public class FacetTests
 
         // Judged by the model's own text tower, which the probe never saw: probability of "the word …" prompts over "a drawing of …" ones.
         var pWord = ToyClipEvaluation.Read(clip, render.Images).Select(r => r.WordProbability).ToArray();
-        Assert.True(pWord[0] > 0.5 && pWord[1] < 0.5 && pWord[0] - pWord[1] > 0.3, $"unit {unit}: P(word prompt) {pWord[0]:F3} with the words facet, {pWord[1]:F3} with the drawings facet");
+        Assert.True(pWord[0] > 0.5 && pWord[1] < 0.5 && pWord[0] - pWord[1] > 0.3,
+            $"unit {unit}: P(word prompt) {pWord[0]:F3} with the words facet, {pWord[1]:F3} with the drawings facet");
     }
 }

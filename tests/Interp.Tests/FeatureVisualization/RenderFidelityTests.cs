@@ -90,7 +90,8 @@ public class RenderFidelityTests(ResNet18Fixture fixture, ITestOutputHelper outp
         int relus = model.LayersOfType<ReLU>().Count;
         Assert.True(relus > 0);
         var active = new List<int>();
-        using (Renderer.Render(model, Objectives.Channel("layer2:3"), Small(20), new RenderControl { Progress = new SynchronousProgress<RenderProgress>(_ => active.Add(model.ActiveHookCount)) })) { }
+        using (Renderer.Render(model, Objectives.Channel("layer2:3"), Small(20), new RenderControl { Progress = new SynchronousProgress<RenderProgress>(_
+            => active.Add(model.ActiveHookCount)) })) { }
         Assert.Equal(Enumerable.Repeat(relus, 17).Concat(Enumerable.Repeat(0, 3)), active);
         Assert.Equal(0, model.ActiveHookCount);
 

@@ -14,7 +14,8 @@ public sealed class RenderSessionTests : IDisposable
 {
     readonly string _root = Path.Combine(Path.GetTempPath(), $"interp-render-session-{Guid.NewGuid():N}");
 
-    static RenderSpec Small(int steps = 5, int batch = 1) => new() { Steps = steps, Size = 16, Batch = batch, Seed = 3, Transforms = new TransformStack([new Jitter(1)]), RedirectReluSteps = 2 };
+    static RenderSpec Small(int steps = 5, int batch = 1) => new() { Steps = steps, Size = 16, Batch = batch, Seed = 3, Transforms = new TransformStack([new Jitter(1)]),
+        RedirectReluSteps = 2 };
 
     /// <summary>A copy of <paramref name="spec"/> with <paramref name="property"/> set to another valid value; fails for a type it does not know.</summary>
     static RenderSpec Changed(RenderSpec spec, PropertyInfo property)
@@ -29,7 +30,8 @@ public sealed class RenderSessionTests : IDisposable
             Enum e => Enum.GetValues(e.GetType()).Cast<object>().First(v => !v.Equals(e)),
             ParameterizationSpec => new PixelSpec(Decorrelate: false),
             ITransform => new TransformStack([new Jitter(2)]),
-            _ => throw new InvalidOperationException($"RenderSpec.{property.Name} has a type ({property.PropertyType.Name}) this test cannot change yet: add a case, so that the test shows the field reaches the provenance and the cache key."),
+            _ => throw new InvalidOperationException($"RenderSpec.{property.Name} has a type ({property.PropertyType.Name}) this test cannot change yet: add a case, so that the " +
+                "test shows the field reaches the provenance and the cache key."),
         };
         var copy = spec with { };
         property.SetValue(copy, other);   // init-only setters are ordinary setters to reflection
@@ -100,7 +102,8 @@ public sealed class RenderSessionTests : IDisposable
         session.Dispose();   // twice is harmless
 
         // A spec that fails after the hooks would be added leaves none either: the parameterization throws on the device check.
-        var wrongDevice = Small() with { Parameterization = new CustomParameterizationSpec("meta", (n, h, w, g, _) => new PixelImage(n, h, w, g, device: new Device(DeviceType.META))) };
+        var wrongDevice = Small() with { Parameterization = new CustomParameterizationSpec("meta", (n, h, w, g, _) => new PixelImage(n, h, w, g,
+            device: new Device(DeviceType.META))) };
         Assert.Contains("made its parameters on meta", Assert.Throws<ArgumentException>(() => new RenderSession(model, Objectives.Channel("relu2:1"), wrongDevice)).Message);
         Assert.Equal(0, model.ActiveHookCount);
         Assert.All(model.Module.parameters(), p => Assert.True(p.requires_grad));

@@ -164,8 +164,10 @@ public class RenderTests(ResNet18Fixture fixture, ITestOutputHelper output)
     public void Bad_settings_are_reported_before_any_work()
     {
         Assert.Contains("Unknown layer 'layer5'", Assert.Throws<ArgumentException>(() => Renderer.Render(fixture.Model, Objectives.Channel("layer5:1"), Quick(2))).Message);
-        Assert.Contains("outside the render's steps, 1..2", Assert.Throws<ArgumentOutOfRangeException>(() => Renderer.Render(fixture.Model, Objectives.Channel("layer3:1"), Quick(2), new RenderControl { Thresholds = [3] })).Message);
-        Assert.Contains("BFloat16", Assert.Throws<ArgumentException>(() => Renderer.Render(fixture.Model, Objectives.Channel("layer3:1"), Quick(2) with { Precision = Precision.BFloat16 })).Message);
+        Assert.Contains("outside the render's steps, 1..2", Assert.Throws<ArgumentOutOfRangeException>(() => Renderer.Render(fixture.Model, Objectives.Channel("layer3:1"),
+            Quick(2), new RenderControl { Thresholds = [3] })).Message);
+        Assert.Contains("BFloat16", Assert.Throws<ArgumentException>(() => Renderer.Render(fixture.Model, Objectives.Channel("layer3:1"),
+            Quick(2) with { Precision = Precision.BFloat16 })).Message);
     }
 
     [Fact]
@@ -173,7 +175,8 @@ public class RenderTests(ResNet18Fixture fixture, ITestOutputHelper output)
     {
         using var cts = new CancellationTokenSource();
         var progress = new SynchronousProgress<RenderProgress>(p => { if (p.Step == 3) cts.Cancel(); });
-        Assert.Throws<OperationCanceledException>(() => Renderer.Render(fixture.Model, Objectives.Channel("layer3:1"), Quick(50), new RenderControl { Progress = progress, Cancellation = cts.Token }));
+        Assert.Throws<OperationCanceledException>(() => Renderer.Render(fixture.Model, Objectives.Channel("layer3:1"), Quick(50), new RenderControl { Progress = progress,
+            Cancellation = cts.Token }));
         Assert.Equal(0, fixture.Model.ActiveHookCount);
     }
 }

@@ -28,7 +28,7 @@ public class ResNetHookTests(ResNet18Fixture fixture)
     public void Activations_are_available_before_and_after_each_blocks_relu()
     {
         using var _ = no_grad();
-        using var image = Interp.Images.SampleImages.Load("coffee", 224).unsqueeze(0);
+        using var image = Interp.Datasets.SamplePhotos.Load("coffee", 224).unsqueeze(0);
         using var cache = fixture.Model.RunWithCache(image, "layer3.1.add", "layer3.1", "layer3.1.relu2", "layer3");
         var pre = cache["layer3.1.add"];
         var post = cache["layer3.1"];

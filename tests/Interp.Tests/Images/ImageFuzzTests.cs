@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Interp.Images;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
+using Interp.Datasets;
 using static TorchSharp.torch;
 
 namespace Interp.Tests.Images;
@@ -113,9 +114,9 @@ public class ImageFuzzTests(ITestOutputHelper output)
     public void Mutated_png_and_jpeg_files_give_an_image_or_a_clear_error_quickly_and_in_bounded_memory()
     {
         var seeds = new List<byte[]>();
-        foreach (var name in SampleImages.Names.Take(3))
+        foreach (var name in SamplePhotos.Names.Take(3))
         {
-            using var img = SampleImages.Load(name, 40);
+            using var img = SamplePhotos.Load(name, 40);
             seeds.Add(Png(img));
             seeds.Add(Jpeg(img));
         }

@@ -110,7 +110,8 @@ public class InceptionV1ParityTests(ITestOutputHelper output)
         using var reference = model64.RunWithGradients(x.to(float64), ["mixed4a"], Metric, metricLayer: "mixed4b");
         // The L2 norm of the error relative to the gradient's: a ReLU or max-pool choice that float32 rounding flips moves a few
         // elements a lot, which a largest-element comparison would take for a fault on some CPUs; a faulty convolution moves many.
-        foreach (var (name, ours, exact) in new[] { ("input", cache.InputGradient, reference.InputGradient), ("mixed4a", cache.Gradient("mixed4a"), reference.Gradient("mixed4a")) })
+        foreach (var (name, ours, exact) in new[] { ("input", cache.InputGradient, reference.InputGradient), ("mixed4a", cache.Gradient("mixed4a"),
+            reference.Gradient("mixed4a")) })
         {
             double err = ((ours.to(float64) - exact).norm() / exact.norm()).item<double>();
             output.WriteLine($"{name,-8} ‖float32 − float64‖ / ‖float64‖ = {err:E2}");

@@ -3,6 +3,8 @@ using Interp.Images;
 using Interp.Zoo;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
+using Interp.Models;
+using Interp.Datasets;
 using static TorchSharp.torch;
 using Tensor = TorchSharp.torch.Tensor;
 
@@ -54,13 +56,14 @@ public class ResNet18ParityTests(ResNet18Fixture fixture, ITestOutputHelper outp
     [Fact]
     public void Matches_onnx_runtime_on_a_real_photo()
     {
-        using var photo = SampleImages.Load("chelsea", 224).unsqueeze(0);
+        using var photo = SamplePhotos.Load("chelsea", 224).unsqueeze(0);
         var reference = OnnxRuntimeFeatures(photo);
         var ours = OurFeatures(photo);
         Assert.Equal(reference.Length, ours.Length);
         Assert.True(reference.Max() > 0.5f, "the reference features should not be trivially small");
         output.WriteLine($"photo: max |ours - onnxruntime| = {MaxAbsDiff(reference, ours):G3}, max |reference| = {reference.Max(Math.Abs):G3}");
-        Assert.True(MaxAbsDiff(reference, ours) <= Tolerance, $"max |ours - onnxruntime| = {MaxAbsDiff(reference, ours):G3}, more than the {Tolerance} README's 8e-6 allows on another CPU");
+        Assert.True(MaxAbsDiff(reference, ours) <= Tolerance,
+            $"max |ours - onnxruntime| = {MaxAbsDiff(reference, ours):G3}, more than the {Tolerance} README's 8e-6 allows on another CPU");
     }
 
     [Fact]
@@ -71,14 +74,15 @@ public class ResNet18ParityTests(ResNet18Fixture fixture, ITestOutputHelper outp
         var reference = OnnxRuntimeFeatures(noise);
         var ours = OurFeatures(noise);
         output.WriteLine($"noise: max |ours - onnxruntime| = {MaxAbsDiff(reference, ours):G3}, max |reference| = {reference.Max(Math.Abs):G3}");
-        Assert.True(MaxAbsDiff(reference, ours) <= Tolerance, $"max |ours - onnxruntime| = {MaxAbsDiff(reference, ours):G3}, more than the {Tolerance} README's 8e-6 allows on another CPU");
+        Assert.True(MaxAbsDiff(reference, ours) <= Tolerance,
+            $"max |ours - onnxruntime| = {MaxAbsDiff(reference, ours):G3}, more than the {Tolerance} README's 8e-6 allows on another CPU");
     }
 
     [Fact]
     public void Different_photos_give_different_features()
     {
-        using var cat = SampleImages.Load("chelsea", 224).unsqueeze(0);
-        using var cup = SampleImages.Load("coffee", 224).unsqueeze(0);
+        using var cat = SamplePhotos.Load("chelsea", 224).unsqueeze(0);
+        using var cup = SamplePhotos.Load("coffee", 224).unsqueeze(0);
         Assert.True(MaxAbsDiff(OurFeatures(cat), OurFeatures(cup)) > 0.1);
     }
 

@@ -97,7 +97,8 @@ public class SafeConv2dTests(ITestOutputHelper output)
                             var name = $"k{k} cin{cin} cout{cout} n{n} s{s} stride{stride}";
                             if (!Right(Run((xi, w, b) => SafeConv2d.Conv2d(xi, w, b, stride, pad), float32))) wrong.Add(name);
                             // The fully padded path itself, forced, so that it is proven right on every CPU.
-                            if (!Right(Run((xi, w, b) => SafeConv2d.PaddedConv2d(xi, w, b, stride, pad, inputChannels: true, outputChannels: true), float32))) wrong.Add("padded path: " + name);
+                            if (!Right(Run((xi, w, b) => SafeConv2d.PaddedConv2d(xi, w, b, stride, pad, inputChannels: true, outputChannels: true),
+                                float32))) wrong.Add("padded path: " + name);
                             if (!Right(Run((xi, w, b) => nn.functional.conv2d(xi, w, b, strides: [stride, stride], padding: [pad, pad]), float32))) rawWrong++;
                         }
         output.WriteLine($"CPU: {Interp.Runtime.CpuInfo.Current.Summary}");

@@ -1,11 +1,12 @@
 using Interp.Clip;
-using Interp.Clip.Toy;
 using Interp.FeatureVisualization.Facets;
 using Interp.FeatureVisualization.Objectives;
 using Interp.FeatureVisualization.Rendering;
 using Interp.Zoo;
 using Interp.Multimodal;
 using Interp.Units;
+using Interp.Models.ToyClip;
+using Interp.ToyWorld;
 using static TorchSharp.torch;
 
 namespace Interp.Tests.Multimodal;
@@ -77,7 +78,46 @@ public class ClipStudyTests
             total += predicted.Length;
         }
         Assert.Equal(right / (double)total, report.DrawingAccuracy);
-        Assert.Contains("image size", Assert.Throws<ArgumentException>(() => HookedClip.Create("toy", new ToyClipModel(), new Interp.Hooks.InputConvention(224, "identity"))).Message);
+
+        // A multimodality score by hand: the Pearson correlation over the 12 shapes of unit u's mean visual.stage4 response to
+        // the drawings and to the written names (activations read through the hooks, averaged over images and positions here).
+        var (drawn, written) = ClipStudy.Images(64, 2, 3);
+        double[] Profile(IReadOnlyList<Tensor> perShape, int unit) => [.. perShape.Select(batch =>
+        {
+            using var cache = toy.Hooked.RunWithCache(batch, "visual.stage4");
+            return cache["visual.stage4"][.., unit].to(float64).mean().item<double>();
+        })];
+        int top = Enumerable.Range(0, 128).MaxBy(u => report.Multimodality.Scores[u]);
+        foreach (var unit in new[] { 0, top })
+        {
+            double[] a = Profile(drawn, unit), b = Profile(written, unit);
+            double ma = a.Average(), mb = b.Average();
+            double r = a.Zip(b).Sum(p => (p.First - ma) * (p.Second - mb)) / Math.Sqrt(a.Sum(x => (x - ma) * (x - ma)) * b.Sum(y => (y - mb) * (y - mb)));
+            Assert.Equal(r, report.Multimodality.Scores[unit], 1e-9);
+        }
+
+        // The attack's flip rate by hand: the study's 6 victims (seed + 1), "star" written at the baseline place, each picture
+        // called by its most cosine-similar drawing prompt; the rate counts only victims not already called a star.
+        int star = ToyConcepts.Shape("star");
+        var random = new Random(3 + 1);
+        using var victims = stack(Enumerable.Range(0, 6).Select(i => (ToyDataset.Example(random, ToyKind.Drawing, (star + 1 + i % 11) % 12,
+            random.Next(ToyConcepts.Colours.Count)) with { Distractor = null }).Draw(64)).ToList());
+        var place = TypographicAttack.ToyBaseline;
+        using var attacked = TextOverlay.Paste(victims, "star", place.X, place.Y, place.Size, place.Grey);
+        long[] Call(Tensor images)
+        {
+            using var e = model.EncodeImage(images);
+            using var best = (e / e.norm(-1, keepdim: true)).matmul((prompts / prompts.norm(-1, keepdim: true)).t()).argmax(1);
+            return best.data<long>().ToArray();
+        }
+        var before = Call(victims);
+        var after = Call(attacked);
+        var eligible = Enumerable.Range(0, 6).Where(i => before[i] != star).ToList();
+        Assert.Equal(eligible.Count, report.Attack.Eligible);
+        Assert.Equal(eligible.Count(i => after[i] == star) / (double)eligible.Count, report.Attack.FlipRate.Value, 1e-12);
+        foreach (var t in drawn.Concat(written).Concat(pictures)) t.Dispose();
+        Assert.Contains("image size", Assert.Throws<ArgumentException>(() => HookedClip.Create("toy", new ToyClipModel(), new Interp.Hooks.InputConvention(224,
+            "identity"))).Message);
     }
 
     [Fact]

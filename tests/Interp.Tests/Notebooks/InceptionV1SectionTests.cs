@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Interp.Downloads;
 using Interp.Zoo;
+using Interp.Models;
 
 namespace Interp.Tests.Notebooks;
 
@@ -34,8 +35,9 @@ public class InceptionV1SectionTests(NotebookRunFixture run)
         const string name = "02-curve-detectors";
         // The cells tagged slow (the layer3 scan, the candidates' renders) are skipped: the section needs neither, and the
         // fixture's run covers them.
-        var (code, log) = NotebookTests.Dotnet([NotebookRunFixture.Runner, Path.Combine(TestPaths.RepoRoot, "notebooks", name + ".ipynb"), "--out", outDir, "--no-pack", "--skip-slow"],
-            TimeSpan.FromMinutes(30), new Dictionary<string, string> { ["INTERP_QUICK"] = "1", ["INTERP_CACHE"] = cache });
+        var (code, log) = NotebookTests.Dotnet([NotebookRunFixture.Runner, Path.Combine(TestPaths.RepoRoot, "notebooks", name + ".ipynb"), "--out", outDir, "--no-pack",
+            "--skip-slow"],
+            TimeSpan.FromMinutes(30), new Dictionary<string, string?> { ["INTERP_QUICK"] = "1", ["INTERP_CACHE"] = cache });
         Assert.True(code == 0, $"exit code {code}:\n{log}");
 
         var cells = JsonNode.Parse(File.ReadAllText(Path.Combine(outDir, name + ".ipynb")))!["cells"]!.AsArray();
@@ -50,7 +52,8 @@ public class InceptionV1SectionTests(NotebookRunFixture run)
         // Then the family's table and its polar tuning chart, which names all ten units.
         var html = outputs.Where(o => o!["data"] is JsonObject data && data.ContainsKey("text/html")).Select(o => o!["data"]!["text/html"]!.ToJsonString()).ToList();
         Assert.Contains(html, h => h.Contains("mixed3b:379", StringComparison.Ordinal) && h.Contains("Selectivity", StringComparison.Ordinal));
-        Assert.Contains(html, h => h.Contains("mixed3b family: orientation tuning, scaled to peak", StringComparison.Ordinal) && h.Contains("mixed3b:324", StringComparison.Ordinal));
+        Assert.Contains(html, h => h.Contains("mixed3b family: orientation tuning, scaled to peak", StringComparison.Ordinal) && h.Contains("mixed3b:324",
+            StringComparison.Ordinal));
         // The weights stayed in this test's cache, with the hash recorded on first use beside them.
         Assert.True(File.Exists(downloads.RecordedHashPath(InceptionV1Lucid.Weights)));
     }

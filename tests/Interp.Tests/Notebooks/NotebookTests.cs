@@ -23,7 +23,7 @@ public sealed class NotebookRunFixture
         var outDir = TestPaths.Temp("notebooks");
         // Quick mode: the notebooks run the same code with fewer optimization steps.
         var (exitCode, log) = NotebookTests.Dotnet([runner, Path.Combine(TestPaths.RepoRoot, "notebooks"), "--out", outDir, "--no-pack"], TimeSpan.FromMinutes(40),
-            new Dictionary<string, string> { ["INTERP_QUICK"] = "1" });
+            new Dictionary<string, string?> { ["INTERP_QUICK"] = "1" });
         var summary = Path.Combine(outDir, "summary.json");
         return (outDir, exitCode, log, File.Exists(summary) ? JsonDocument.Parse(File.ReadAllText(summary)) : null);
     }
@@ -77,6 +77,39 @@ public class NotebookTests(NotebookRunFixture run, ITestOutputHelper output)
         Assert.True(new FileInfo(Path.Combine(run.OutDir, "plotly.min.js")).Length > 1_000_000, "plotly.js should be bundled beside the pages");
     }
 
+    public static TheoryData<string> KeyResults()
+    {
+        var data = new TheoryData<string>();
+        foreach (var r in NotebookKeyResult.All) data.Add($"{r.Notebook}: {r.What}");
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(KeyResults))]
+    public void Each_key_result_a_notebook_relies_on_is_printed_and_in_range(string key)
+    {
+        var result = NotebookKeyResult.All.Single(r => $"{r.Notebook}: {r.What}" == key);
+        var page = Path.Combine(run.OutDir, result.Notebook + ".ipynb");
+        Assert.True(File.Exists(page), $"{result.Notebook} was not executed (exit code {run.ExitCode}).");
+        var printed = NotebookKeyResult.Printed(page);
+        var numbers = result.Capture(printed);
+        Assert.True(numbers is not null, $"{result.Notebook} no longer prints what '{result.What}' rests on (pattern {result.Pattern}).");
+        output.WriteLine($"{key}: {string.Join(", ", numbers!)}");
+        Assert.True(result.Holds(numbers!), $"{key}: the run printed {string.Join(", ", numbers!)}, which does not hold.");
+    }
+
+    [Fact]
+    public void Key_result_checks_reject_a_contrary_run()
+    {
+        // The checks can fail: fed the printed text of a run where the results went the other way, each says so.
+        var strongest = NotebookKeyResult.All.Single(r => r.What.StartsWith("ablating the strongest", StringComparison.Ordinal));
+        Assert.False(strongest.Holds(strongest.Capture("ablating the 5 strongest channels: 3.0 %\nrelative change of the output, ablating 5 random channels:      7.8 %")!));
+        var zeroShot = NotebookKeyResult.All.Single(r => r.What.StartsWith("zero-shot accuracy", StringComparison.Ordinal));
+        Assert.False(zeroShot.Holds(zeroShot.Capture("on 60 held-out drawings (\"a\", …): 5.0%; on 60 held-out word pictures (\"b\", …): 90.0%. Chance is 8.3%")!));
+        var recorded = NotebookKeyResult.All.Single(r => r.What.StartsWith("the shipped toy CLIP", StringComparison.Ordinal));
+        Assert.Null(recorded.Capture("Re-running the first 2 steps here: 1 (recorded 2) — NOT within 1e-4 (largest relative difference 1E-003)"));
+    }
+
     [Fact]
     public void The_runner_exits_with_success_when_every_notebook_ran()
     {
@@ -110,17 +143,21 @@ public class NotebookTests(NotebookRunFixture run, ITestOutputHelper output)
         var installed = Path.Combine(Interp.Curriculum.LibraryPackage.GlobalPackagesFolder(), "interp.notebooks", version);
         Assert.True(run.ExitCode == 0 || Directory.Exists(installed), "the package was not installed");
         var script = File.ReadAllText(Path.Combine(installed, "interactive-extensions", "dotnet", "extension.dib"));
-        Assert.Contains("Interp.Interactive.NotebookSetup.Load()", Interp.Curriculum.KernelExtensionScript.Code(Path.Combine(installed, "interactive-extensions", "dotnet", "extension.dib")));
+        Assert.Contains("Interp.Interactive.NotebookSetup.Load()", Interp.Curriculum.KernelExtensionScript.Code(Path.Combine(installed, "interactive-extensions", "dotnet",
+            "extension.dib")));
         Assert.StartsWith("#!meta", script);
         // The runner showed the extension loading in every notebook's set-up cell, as the stock kernel does.
         foreach (var page in Directory.GetFiles(run.OutDir, "*.ipynb"))
             Assert.Contains("Loading extension script from", File.ReadAllText(page));
     }
 
-    internal static (int Code, string Output) Dotnet(IReadOnlyList<string> args, TimeSpan timeout, IReadOnlyDictionary<string, string>? environment = null)
+    /// <summary>Runs <c>dotnet</c> with <paramref name="args"/>; <paramref name="environment"/> sets variables (a null value removes one).</summary>
+    internal static (int Code, string Output) Dotnet(IReadOnlyList<string> args, TimeSpan timeout, IReadOnlyDictionary<string, string?>? environment = null)
     {
         var psi = new ProcessStartInfo("dotnet", args) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = TestPaths.RepoRoot };
-        foreach (var (k, v) in environment ?? new Dictionary<string, string>()) psi.Environment[k] = v;
+        foreach (var (k, v) in environment ?? new Dictionary<string, string?>())
+            if (v is null) psi.Environment.Remove(k);
+            else psi.Environment[k] = v;
         using var p = Process.Start(psi)!;
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEndAsync();

@@ -94,7 +94,8 @@ public class NotebookVersionsTests
     [Fact]
     public void A_hand_built_exercise_gets_its_solution_in_place()
     {
-        var master = Build(("code", "using System;\n\nint Answer()\n{\n    throw new NotImplementedException();\n}\n\nTourExercise.Check(Answer)", ["exercise"]), ("markdown", Folded, ["solution"]));
+        var master = Build(("code", "using System;\n\nint Answer()\n{\n    throw new NotImplementedException();\n}\n\nTourExercise.Check(Answer)", ["exercise"]), ("markdown",
+            Folded, ["solution"]));
         var solution = NotebookVersions.Solution(master, "t");
         Assert.Equal("using System;\n\nint Answer() => 42;\n\nTourExercise.Check(Answer)", solution.Cells[0].Source);
         Assert.Equal("<details><summary>Hint</summary>\n\nThink.\n</details>\n\n" + NotebookVersions.SolutionInPlace, solution.Cells[1].Source);

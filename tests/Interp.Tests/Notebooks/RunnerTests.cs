@@ -69,7 +69,8 @@ public class RunnerTests
         Assert.True(code == 0, log);
         Assert.Contains("the slow cell ran\\n", File.ReadAllText(Path.Combine(dir, "full", "failing.ipynb")));
         using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "full", "summary.json")));
-        var skipped = summary.RootElement[0].GetProperty("Cells").EnumerateArray().Where(c => c.GetProperty("Skipped").ValueKind == JsonValueKind.String).Select(c => c.GetProperty("Index").GetInt32());
+        var skipped = summary.RootElement[0].GetProperty("Cells").EnumerateArray().Where(c => c.GetProperty("Skipped").ValueKind == JsonValueKind.String).Select(c
+            => c.GetProperty("Index").GetInt32());
         Assert.Equal([4], skipped); // the download is still absent; the slow cell ran
     }
 
@@ -92,10 +93,12 @@ public class RunnerTests
         Directory.CreateDirectory(notebooks);
         var ticks = Path.Combine(dir, "ticks.txt");
         // Observes the kernel's cancellation token.
-        File.Move(Notebook(notebooks, "await Task.Delay(TimeSpan.FromMinutes(10), Microsoft.DotNet.Interactive.KernelInvocationContext.Current.CancellationToken);", "Console.WriteLine(1);"),
+        File.Move(Notebook(notebooks, "await Task.Delay(TimeSpan.FromMinutes(10), Microsoft.DotNet.Interactive.KernelInvocationContext.Current.CancellationToken);",
+            "Console.WriteLine(1);"),
             Path.Combine(notebooks, "1-cancellable.ipynb"));
         // Ignores it, and leaves a trace every 20 ms for as long as it computes.
-        File.Move(Notebook(notebooks, $"while (true) {{ System.IO.File.AppendAllText(@\"{ticks}\", \"x\"); System.Threading.Thread.Sleep(20); }}"), Path.Combine(notebooks, "2-stubborn.ipynb"));
+        File.Move(Notebook(notebooks, $"while (true) {{ System.IO.File.AppendAllText(@\"{ticks}\", \"x\"); System.Threading.Thread.Sleep(20); }}"), Path.Combine(notebooks,
+            "2-stubborn.ipynb"));
         File.Move(Notebook(notebooks, $"var before = new System.IO.FileInfo(@\"{ticks}\").Length; System.Threading.Thread.Sleep(500);\n" +
                                       $"Console.WriteLine($\"the stubborn cell still computing: {{new System.IO.FileInfo(@\"{ticks}\").Length > before}}\");"),
             Path.Combine(notebooks, "3-after.ipynb"));
@@ -120,7 +123,8 @@ public class RunnerTests
         var masters = Directory.GetFiles(notebooks, "*.ipynb").Order(StringComparer.Ordinal).ToList();
         Assert.Equal(masters.Select(Path.GetFileName), Directory.GetFiles(dir, "*.ipynb").Order(StringComparer.Ordinal).Select(Path.GetFileName));
         foreach (var master in masters)
-            Assert.Equal(Interp.Curriculum.NotebookVersions.Learner(Interp.Curriculum.NotebookDocument.Load(master)).ToJson(), File.ReadAllText(Path.Combine(dir, Path.GetFileName(master))));
+            Assert.Equal(Interp.Curriculum.NotebookVersions.Learner(Interp.Curriculum.NotebookDocument.Load(master)).ToJson(), File.ReadAllText(Path.Combine(dir,
+                Path.GetFileName(master))));
         Assert.True(File.Exists(Path.Combine(dir, "syllabus.json")));
     }
 

@@ -30,7 +30,8 @@ public class SyllabusTests
         var dir = TestPaths.Temp("syllabus");
         foreach (var f in Directory.GetFiles(NotebooksFolder)) File.Copy(f, Path.Combine(dir, Path.GetFileName(f)), overwrite: true);
         var tour = Path.Combine(dir, "00-setup-and-tour.ipynb");
-        File.WriteAllText(tour, File.ReadAllText(tour).Replace("**Time:** about 20 minutes", "**Time:** about 25 minutes").Replace("read and *edit* activations", "read activations"));
+        File.WriteAllText(tour, File.ReadAllText(tour).Replace("**Time:** about 20 minutes", "**Time:** about 25 minutes").Replace("read and *edit* activations",
+            "read activations"));
         File.Copy(Path.Combine(dir, "04-multimodal-neurons.ipynb"), Path.Combine(dir, "05-extra.ipynb"));
         var problems = Syllabus.Load(dir).Disagreements(dir);
         Assert.Contains(problems, p => p.Contains("00-setup-and-tour.ipynb: the first cell should say '**Time:** about 20 minutes'"));
@@ -42,7 +43,10 @@ public class SyllabusTests
     public void An_unknown_prerequisite_names_the_valid_ones()
     {
         var dir = TestPaths.Temp("syllabus-bad");
-        File.WriteAllText(Path.Combine(dir, "syllabus.json"), """{"notebooks":[{"number":"00","file":"a.ipynb","title":"A","minutes":5,"prerequisites":["07"],"openProblems":[],"status":"ready","summary":"A","objectives":[]}]}""");
+        File.WriteAllText(Path.Combine(dir, "syllabus.json"), """
+            {"notebooks":[{"number":"00","file":"a.ipynb","title":"A","minutes":5,"prerequisites":["07"],"openProblems":[],
+              "status":"ready","summary":"A","objectives":[]}]}
+            """);
         var e = Assert.Throws<InvalidDataException>(() => Syllabus.Load(dir));
         Assert.Contains("prerequisite '07', which is not a notebook; valid: 00", e.Message);
     }

@@ -71,7 +71,8 @@ public class CurveSearchTests(ITestOutputHelper output)
         using (no_grad()) using (var act = model.RunWithCache(natural, "relu")) peaks = act["relu"].to(float64).amax([0, 2, 3]).data<double>().ToArray();
         var fromPeaks = CurveSearch.Measure(model, "relu", peaks, settings, style);
         Assert.Equal(fromImages, fromPeaks);
-        Assert.Contains("3 channels but 2 natural peaks", Assert.Throws<ArgumentException>(() => CurveSearch.Measure(model, "relu", new double[] { 1, 2 }, settings, style)).Message);
+        Assert.Contains("3 channels but 2 natural peaks", Assert.Throws<ArgumentException>(() => CurveSearch.Measure(model, "relu", new double[] { 1, 2 }, settings,
+            style)).Message);
         // The orientation curve at the best curvature and shift contains the search's best response at the best orientation.
         var arcUnit = fromPeaks[0];
         var curve = CurveSearch.OrientationCurve(model, "relu", arcUnit, step: 30, style);

@@ -1,6 +1,7 @@
 using Interp.Stimuli;
 using Interp.Units;
 using Interp.Zoo;
+using Interp.Models;
 
 namespace Interp.Tests.Stimuli;
 

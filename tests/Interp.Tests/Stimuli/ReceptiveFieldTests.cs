@@ -2,6 +2,7 @@ using Interp.Zoo;
 using Interp.Stimuli;
 using Interp.Tests.Models;
 using Interp.Units;
+using Interp.Models;
 using static TorchSharp.torch;
 
 namespace Interp.Tests.Stimuli;
@@ -75,9 +76,10 @@ public class ReceptiveFieldTests(ResNet18Fixture fixture, ITestOutputHelper outp
         Assert.Equal(8, geometry.Jump);
         Assert.Equal(ReceptiveFields.FromArchitecture(fixture.Model, Unit.Parse("layer2:0@10,17")), geometry.At(10, 17));
         Assert.Equal(ReceptiveFields.FromArchitecture(fixture.Model, Unit.Parse("layer2:0@0,27")), geometry.At(0, 27));   // clipped at two edges
-        using var photo = Interp.Images.SampleImages.Load("chelsea", 224);
+        using var photo = Interp.Datasets.SamplePhotos.Load("chelsea", 224);
         var source = new Interp.Datasets.MemoryImages("one photo", [photo]);
-        var crops = Interp.Datasets.DatasetExamples.Crops(source, [new Interp.Datasets.DatasetExample(0, "0", 10, 17, 1f), new Interp.Datasets.DatasetExample(0, "0", 0, 27, 1f)], geometry, 224);
+        var crops = Interp.Datasets.DatasetExamples.Crops(source, [new Interp.Datasets.DatasetExample(0, "0", 10, 17, 1f), new Interp.Datasets.DatasetExample(0, "0", 0, 27, 1f)],
+            geometry, 224);
         Assert.Equal([3L, 99, 99], crops[0].shape);
         var corner = geometry.At(0, 27);
         Assert.Equal([3L, corner.Height, corner.Width], crops[1].shape);

@@ -39,7 +39,8 @@ public static class FacetProbe
         var (positive, shape) = Features(model, layer, facetImages, options);
         var (negative, otherShape) = Features(model, layer, otherImages, options);
         if (!shape.SequenceEqual(otherShape))
-            throw new ArgumentException($"The two sets of images give '{layer}' maps of different sizes ([{string.Join(", ", shape)}] and [{string.Join(", ", otherShape)}]); use images of one size.");
+            throw new ArgumentException($"The two sets of images give '{layer}' maps of different sizes ([{string.Join(", ", shape)}] and [{string.Join(", ", otherShape)}]); " +
+                "use images of one size.");
 
         var random = new Random(options.Seed);
         var (posTrain, posHeld) = Split(positive, options.HeldOutFraction, random);

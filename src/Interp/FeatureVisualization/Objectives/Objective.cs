@@ -67,7 +67,8 @@ public sealed class Objective
     {
         var v = _evaluate(context);
         if (v.ndim != 1 || v.shape[0] != context.Batch)
-            throw new InvalidOperationException($"Objective '{Description}' returned shape [{string.Join(",", v.shape)}]; objectives return one value per image, [{context.Batch}].");
+            throw new InvalidOperationException($"Objective '{Description}' returned shape [{string.Join(",", v.shape)}]; objectives return one value per image, " +
+                $"[{context.Batch}].");
         return v;
     }
 
@@ -104,7 +105,8 @@ public sealed class Objective
 
     /// <summary>An objective scaled by a number.</summary>
     public static Objective operator *(double k, Objective a) =>
-        new($"{Num(k)}·{a.Wrapped(3)}", 2, ScaleKind.Json(("factor", k), ("of", a.Spec.DeepClone())), a.Layers, ctx => a.Evaluate(ctx) * k, ctx => a.Total(ctx) * k, a.NeedsGradients);
+        new($"{Num(k)}·{a.Wrapped(3)}", 2, ScaleKind.Json(("factor", k), ("of", a.Spec.DeepClone())), a.Layers, ctx => a.Evaluate(ctx) * k, ctx => a.Total(ctx) * k,
+            a.NeedsGradients);
 
     /// <summary>An objective scaled by a number.</summary>
     public static Objective operator *(Objective a, double k) => k * a;

@@ -128,7 +128,8 @@ public static class Objectives
         if (direction.Any(v => !float.IsFinite(v)))
             throw new ArgumentException($"The direction vector has a non-finite component at index {Array.FindIndex(direction, v => !float.IsFinite(v))}.", nameof(direction));
         if (direction.All(v => v == 0))
-            throw new ArgumentException($"The direction vector is all zeros ({direction.Length} components), so every image would score 0; give a non-zero vector, e.g. a one-hot vector for a single channel.", nameof(direction));
+            throw new ArgumentException($"The direction vector is all zeros ({direction.Length} components), so every image would score 0; give a non-zero vector, e.g. a " +
+                "one-hot vector for a single channel.", nameof(direction));
         return direction;
     }
 

@@ -47,8 +47,10 @@ public sealed class RenderCache(string? root = null)
         model.RequireLayer(layer);
         spec.Validate();
         if (spec.Parameterization is CustomParameterizationSpec custom)
-            throw new ArgumentException($"Cached renders need a parameterization the cache can identify (FourierSpec, PixelSpec or CppnSpec); '{custom.Name}' is a custom factory. Render it with Renderer.Render instead.", nameof(spec));
-        if (spec.Batch != 1) throw new ArgumentException($"Cached renders keep one image per unit (Batch = 1); got Batch = {spec.Batch}. Use unitsPerRender to render several units together.", nameof(spec));
+            throw new ArgumentException($"Cached renders need a parameterization the cache can identify (FourierSpec, PixelSpec or CppnSpec); '{custom.Name}' is a custom " +
+                "factory. Render it with Renderer.Render instead.", nameof(spec));
+        if (spec.Batch != 1) throw new ArgumentException($"Cached renders keep one image per unit (Batch = 1); got Batch = {spec.Batch}. Use unitsPerRender to render several " +
+            "units together.", nameof(spec));
         if (unitsPerRender < 1) throw new ArgumentOutOfRangeException(nameof(unitsPerRender), unitsPerRender, "unitsPerRender must be at least 1 (1 renders each unit alone).");
         int count = (int)model.Layer(layer).Shape[1];
         foreach (var c in channels)

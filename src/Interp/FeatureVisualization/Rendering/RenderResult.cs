@@ -30,7 +30,8 @@ public sealed class RenderResult(IReadOnlyDictionary<int, Tensor> snapshots, IRe
         if (overSteps)
         {
             var steps = Snapshots.Keys.Order().ToList();
-            return ImageGrid.Of(steps.Select(s => Snapshots[s][0].clone()).ToList(), steps.Select(s => $"step {s}").ToList(), steps.Count, title ?? Provenance.Objective, cellPixels);
+            return ImageGrid.Of(steps.Select(s => Snapshots[s][0].clone()).ToList(), steps.Select(s => $"step {s}").ToList(), steps.Count, title ?? Provenance.Objective,
+                cellPixels);
         }
         var n = (int)Images.shape[0];
         return ImageGrid.Of(Enumerable.Range(0, n).Select(i => Images[i].clone()).ToList(), Enumerable.Range(0, n).Select(i => $"{Provenance.Objective} [{i}]").ToList(),

@@ -49,7 +49,8 @@ public sealed class RenderSession : IDisposable
         var modelDtype = model.Dtype;
         _dtype = Spec.Precision == Precision.Auto ? modelDtype : PrecisionChoice.Resolve(Spec.Precision);
         if (modelDtype != _dtype)
-            throw new ArgumentException($"The render asks for {Spec.Precision} but the model's weights are {modelDtype}. Convert a copy first, e.g. ModelZoo.Load(name).To(ScalarType.{_dtype}), or use Precision.Auto to render in the model's own format.");
+            throw new ArgumentException($"The render asks for {Spec.Precision} but the model's weights are {modelDtype}. Convert a copy first, e.g. " +
+                $"ModelZoo.Load(name).To(ScalarType.{_dtype}), or use Precision.Auto to render in the model's own format.");
         CpuInfo.WarnIfBFloat16Emulated(_dtype);
 
         _generator = new Generator().manual_seed(Spec.Seed);
@@ -59,7 +60,8 @@ public sealed class RenderSession : IDisposable
             _parameterization = Spec.Parameterization.Create(Spec.Batch, Spec.Size, Spec.Size, _generator, device);
             var made = _parameterization.Parameters[0].device;
             if (made.type != device.type || made.index != device.index)
-                throw new ArgumentException($"The parameterization '{Spec.Parameterization}' made its parameters on {made} but the model is on {device}; create them on the device it is given.");
+                throw new ArgumentException($"The parameterization '{Spec.Parameterization}' made its parameters on {made} but the model is on {device}; create them on the " +
+                    "device it is given.");
             Transforms = Renderer.ModelTransforms(Spec, _parameterization.Height, _parameterization.Width, model.Input.Size);
             _optimizer = optim.Adam(_parameterization.Parameters, lr: Spec.LearningRate);
             _frozen = model.FreezeWeights();

@@ -59,7 +59,8 @@ public sealed record RenderSpec
             throw new ArgumentOutOfRangeException(nameof(LearningRate), LearningRate, "LearningRate must be a positive, finite number (Lucid uses 0.05; 0.005 for CPPNs).");
         if (Size < 2) throw new ArgumentOutOfRangeException(nameof(Size), Size, "Size is the image side in pixels and must be at least 2 (Lucid's default is 128).");
         if (Batch < 1) throw new ArgumentOutOfRangeException(nameof(Batch), Batch, "Batch is the number of images optimized together and must be at least 1.");
-        if (RedirectReluSteps < 0) throw new ArgumentOutOfRangeException(nameof(RedirectReluSteps), RedirectReluSteps, "RedirectReluSteps cannot be negative (0 disables redirection).");
+        if (RedirectReluSteps < 0) throw new ArgumentOutOfRangeException(nameof(RedirectReluSteps), RedirectReluSteps,
+            "RedirectReluSteps cannot be negative (0 disables redirection).");
         ArgumentNullException.ThrowIfNull(Parameterization, nameof(Parameterization));
         ArgumentNullException.ThrowIfNull(Transforms, nameof(Transforms));
         if (!Enum.IsDefined(InputResize)) throw new ArgumentOutOfRangeException(nameof(InputResize), InputResize, "Valid: None, BeforeTransforms, AfterTransformsLucent.");

@@ -37,7 +37,8 @@ public sealed record RandomRotate(IReadOnlyList<double> Degrees, bool Bilinear =
         double ar = (double)w / h;
         double px = centreX is { } cx ? 2 * cx / w - 1 : 0, py = centreY is { } cy ? 2 * cy / h - 1 : 0;
         double tx = px - (c * px - s / ar * py), ty = py - (s * ar * px + c * py);
-        var theta = tensor(new float[] { (float)c, (float)(-s / ar), (float)tx, (float)(s * ar), (float)c, (float)ty }, [1, 2, 3], dtype: image.dtype, device: image.device).expand(n, 2, 3);
+        var theta = tensor(new float[] { (float)c, (float)(-s / ar), (float)tx, (float)(s * ar), (float)c, (float)ty }, [1, 2, 3], dtype: image.dtype,
+            device: image.device).expand(n, 2, 3);
         var grid = nn.functional.affine_grid(theta, [n, image.shape[1], h, w], align_corners: false);
         return nn.functional.grid_sample(image, grid, mode: bilinear ? GridSampleMode.Bilinear : GridSampleMode.Nearest,
             padding_mode: GridSamplePaddingMode.Zeros, align_corners: false).MoveToOuterDisposeScope();

@@ -4,7 +4,7 @@ using System.Text;
 using System.Text.RegularExpressions;
 using Interp.Images;
 
-namespace Interp.Clip;
+namespace Interp.Models.Clip;
 
 /// <summary>
 /// OpenAI CLIP's byte-level BPE tokenizer (<c>clip/simple_tokenizer.py</c> and <c>clip.tokenize</c>): text is
@@ -67,7 +67,8 @@ public sealed partial class ClipTokenizer
     /// <summary>Reads a <c>bpe_simple_vocab_16e6.txt.gz</c>; with <paramref name="sha256"/>, refuses a file with another hash.</summary>
     public static ClipTokenizer Load(string path, string? sha256 = null)
     {
-        if (!File.Exists(path)) throw new FileNotFoundException($"CLIP's BPE vocabulary is not at {path}. It ships in the repository as data/clip/bpe_simple_vocab_16e6.txt.gz.", path);
+        if (!File.Exists(path)) throw new FileNotFoundException($"CLIP's BPE vocabulary is not at {path}. It ships in the repository as data/clip/bpe_simple_vocab_16e6.txt.gz.",
+            path);
         var bytes = File.ReadAllBytes(path);
         if (sha256 is not null)
         {
@@ -84,7 +85,8 @@ public sealed partial class ClipTokenizer
         }
         catch (InvalidDataException e)
         {
-            throw new InvalidDataException($"{path} is not CLIP's vocabulary: it should be the gzip file bpe_simple_vocab_16e6.txt.gz (data/clip), and this file does not decompress ({e.Message}). It may be truncated or another file.", e);
+            throw new InvalidDataException($"{path} is not CLIP's vocabulary: it should be the gzip file bpe_simple_vocab_16e6.txt.gz (data/clip), and this file does not " +
+                $"decompress ({e.Message}). It may be truncated or another file.", e);
         }
         var lines = text.Split('\n');
         if (lines.Length < MergeCount + 1)

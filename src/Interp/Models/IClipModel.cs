@@ -1,10 +1,13 @@
+using Interp.Clip;
+using Interp.Models.Clip;
+
 using static TorchSharp.torch;
 
-namespace Interp.Clip;
+namespace Interp.Models;
 
 /// <summary>
 /// A CLIP-like model: an image tower and a text tower that embed into one space, compared by a scaled cosine similarity.
-/// OpenAI's CLIP (<see cref="ClipModel"/>), the toy CLIP (<see cref="Toy.ToyClipModel"/>) and the vision-transformer CLIP to come
+/// OpenAI's CLIP (<see cref="ClipModel"/>), the toy CLIP (<see cref="ToyClip.ToyClipModel"/>) and the vision-transformer CLIP to come
 /// implement it, so zero-shot classification (<see cref="ZeroShotClassifier"/>) and notebook 04's probes run on any of them.
 /// </summary>
 public interface IClipModel

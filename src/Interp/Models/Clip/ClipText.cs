@@ -2,9 +2,10 @@ using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace Interp.Clip;
+namespace Interp.Models.Clip;
 
-/// <summary>Multi-head self-attention with PyTorch's <c>nn.MultiheadAttention</c> parameters (<c>in_proj_weight</c>, <c>in_proj_bias</c>, <c>out_proj</c>), sequence-first.</summary>
+/// <summary>Multi-head self-attention with PyTorch's <c>nn.MultiheadAttention</c> parameters (<c>in_proj_weight</c>, <c>in_proj_bias</c>, <c>out_proj</c>),
+/// sequence-first.</summary>
 public sealed class ClipAttention : nn.Module<Tensor, Tensor>
 {
     readonly Parameter in_proj_weight, in_proj_bias;
@@ -12,7 +13,8 @@ public sealed class ClipAttention : nn.Module<Tensor, Tensor>
     readonly int _heads;
     readonly bool _causal;
 
-    /// <summary>Attention of <paramref name="width"/> channels in <paramref name="heads"/> heads; <paramref name="causal"/>: each position sees only itself and earlier ones (CLIP's text mask).</summary>
+    /// <summary>Attention of <paramref name="width"/> channels in <paramref name="heads"/> heads; <paramref name="causal"/>: each position sees only itself and earlier ones
+    /// (CLIP's text mask).</summary>
     public ClipAttention(int width, int heads, bool causal) : base(nameof(ClipAttention))
     {
         in_proj_weight = new Parameter(empty(3 * width, width));

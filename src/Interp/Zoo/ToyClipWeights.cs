@@ -1,4 +1,6 @@
-namespace Interp.Clip.Toy;
+using Interp.Models.ToyClip;
+
+namespace Interp.Zoo;
 
 /// <summary>The toy CLIP trained by <c>interp train toy-clip</c> and shipped in <c>data/toyclip</c>.</summary>
 public static class ToyClipWeights
@@ -10,7 +12,8 @@ public static class ToyClipWeights
     public static ToyClipModel Load()
     {
         if (!File.Exists(Path))
-            throw new FileNotFoundException($"The toy CLIP's weights are not at {Path}. Train them with: dotnet run -c Release --project src/Interp.Cli -- train toy-clip --out {Path}", Path);
+            throw new FileNotFoundException($"The toy CLIP's weights are not at {Path}. Train them with: dotnet run -c Release --project src/Interp.Cli -- train toy-clip --out " +
+                $"{Path}", Path);
         var model = new ToyClipModel();
         model.load(Path);
         model.eval();

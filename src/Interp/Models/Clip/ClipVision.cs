@@ -3,7 +3,7 @@ using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace Interp.Clip;
+namespace Interp.Models.Clip;
 
 /// <summary>
 /// OpenAI CLIP's ResNet bottleneck: 1×1, 3×3, then an average pool when strided (anti-aliasing), 1×1 to
@@ -86,7 +86,8 @@ public sealed class ClipAttentionPool : nn.Module<Tensor, Tensor>
         long positions = positional_embedding.shape[0] - 1, side = (long)Math.Round(Math.Sqrt(positions));
         if (x.ndim != 4 || x.shape[2] * x.shape[3] != positions)
             throw new ArgumentException($"CLIP's attention pool takes a {side}×{side} feature map, that is images of {side * 32}×{side * 32} px; got a map of " +
-                $"[{string.Join(", ", x.shape)}]. Resize the images (ClipPreprocess.ResizeCenterCrop), or stop before the pool (layers up to visual.layer4 take any size).", nameof(x));
+                $"[{string.Join(", ", x.shape)}]. Resize the images (ClipPreprocess.ResizeCenterCrop), or stop before the pool (layers up to visual.layer4 take any size).",
+                    nameof(x));
         using var scope = NewDisposeScope();
         var seq = x.flatten(2).permute(2, 0, 1);                                   // (HW)NC
         seq = cat([seq.mean([0], keepdim: true), seq], 0);                         // (HW+1)NC

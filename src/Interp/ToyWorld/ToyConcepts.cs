@@ -1,4 +1,4 @@
-namespace Interp.Clip.Toy;
+namespace Interp.ToyWorld;
 
 /// <summary>A named colour of the toy world, RGB in [0, 1].</summary>
 public sealed record ToyColour(string Name, float R, float G, float B);

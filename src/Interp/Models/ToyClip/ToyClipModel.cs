@@ -1,9 +1,11 @@
 using Interp.Models;
 using TorchSharp;
 using TorchSharp.Modules;
+using Interp.Clip;
+using Interp.ToyWorld;
 using static TorchSharp.torch;
 
-namespace Interp.Clip.Toy;
+namespace Interp.Models.ToyClip;
 
 /// <summary>A residual stage of the toy image encoder: two 3×3 convolutions (the first strided) with batch norm, plus a 1×1 strided shortcut.</summary>
 public sealed class ToyStage : nn.Module<Tensor, Tensor>

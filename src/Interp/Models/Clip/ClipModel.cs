@@ -1,9 +1,10 @@
 using TorchSharp;
 using TorchSharp.Modules;
 using TorchSharp.PyBridge;
+using Interp.Clip;
 using static TorchSharp.torch;
 
-namespace Interp.Clip;
+namespace Interp.Models.Clip;
 
 /// <summary>
 /// OpenAI's CLIP with the ModifiedResNet image tower and its causal text transformer, with OpenAI's state-dict
@@ -65,7 +66,8 @@ public sealed class ClipModel : nn.Module<Tensor, Tensor>, IClipModel
     /// <inheritdoc/>
     public int ImageSize => Config.ImageResolution;
 
-    /// <summary>Image features [N, embed] (not L2-normalized) of RGB images in [0, 1] [N, 3, H, W]: <see cref="ClipPreprocess.Normalize"/>, then <see cref="EncodeNormalizedImage"/>.</summary>
+    /// <summary>Image features [N, embed] (not L2-normalized) of RGB images in [0, 1] [N, 3, H, W]: <see cref="ClipPreprocess.Normalize"/>, then <see
+    /// cref="EncodeNormalizedImage"/>.</summary>
     public Tensor EncodeImage(Tensor images)
     {
         using var scope = NewDisposeScope();
@@ -166,7 +168,8 @@ public sealed class ClipModel : nn.Module<Tensor, Tensor>, IClipModel
         try { zip = System.IO.Compression.ZipFile.OpenRead(path); }
         catch (InvalidDataException e)
         {
-            throw new InvalidDataException($"{path} is not a CLIP model: OpenAI's releases (RN50.pt, …) and torch.save state dicts are zip archives, and this file is not one ({e.Message}). It may be truncated or another file.", e);
+            throw new InvalidDataException($"{path} is not a CLIP model: OpenAI's releases (RN50.pt, …) and torch.save state dicts are zip archives, and this file is not one " +
+                $"({e.Message}). It may be truncated or another file.", e);
         }
         bool isScript;
         using (zip)

@@ -3,7 +3,7 @@ using System.Net;
 using System.Text;
 using System.Text.RegularExpressions;
 
-namespace Interp.Clip;
+namespace Interp.Models.Clip;
 
 /// <summary>
 /// CLIP's text clean-up before BPE (<c>basic_clean</c> and <c>whitespace_clean</c> in OpenAI's

@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 using SkiaSharp;
 using static TorchSharp.torch;
 
-namespace Interp.Clip.Toy;
+namespace Interp.ToyWorld;
 
 /// <summary>
 /// Draws the toy world's pictures with SkiaSharp: a noisy background, filled shapes (a ring as an outline) and words in the

@@ -1,6 +1,9 @@
+using Interp.Models.ToyClip;
+using Interp.ToyWorld;
+
 using static TorchSharp.torch;
 
-namespace Interp.Clip.Toy;
+namespace Interp.Clip;
 
 /// <summary>Zero-shot accuracy of the toy CLIP on held-out pictures, for drawings and for words separately.</summary>
 /// <param name="Drawings">Share of drawings whose best-matching prompt "a drawing of a {shape}" names their shape.</param>

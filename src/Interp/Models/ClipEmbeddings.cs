@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace Interp.Clip;
+namespace Interp.Models;
 
 /// <summary>Checks on embeddings before they reach a native matrix product (a mismatched one can end the process; README, "Older Linux").</summary>
 public static class ClipEmbeddings
@@ -13,6 +13,7 @@ public static class ClipEmbeddings
         if (imageEmbeddings.ndim != 2 || imageEmbeddings.shape[1] != width)
             throw new ArgumentException($"Image embeddings must be [N, {width}] (EncodeImage); got [{string.Join(", ", imageEmbeddings.shape)}].", nameof(imageEmbeddings));
         if (textEmbeddings.ndim != 2 || textEmbeddings.shape[1] != width)
-            throw new ArgumentException($"Text embeddings must be [M, {width}] (EncodeText, or a classifier's class embeddings of this model); got [{string.Join(", ", textEmbeddings.shape)}].", nameof(textEmbeddings));
+            throw new ArgumentException($"Text embeddings must be [M, {width}] (EncodeText, or a classifier's class embeddings of this model); got " +
+                $"[{string.Join(", ", textEmbeddings.shape)}].", nameof(textEmbeddings));
     }
 }

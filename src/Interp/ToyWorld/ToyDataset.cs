@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace Interp.Clip.Toy;
+namespace Interp.ToyWorld;
 
 /// <summary>What a toy picture shows: the shape drawn, its name written, or both.</summary>
 public enum ToyKind
@@ -95,7 +95,8 @@ public sealed class ToyDataset(int seed)
         float grey = 0.299f * background[0] + 0.587f * background[1] + 0.114f * background[2] > 0.5f ? 0f : 1f;
         string caption = kind switch
         {
-            ToyKind.Drawing => random.NextDouble() < 0.5 ? $"{ToyVocabulary.Article(colourName)} {colourName} {shapeName}" : $"a drawing of {ToyVocabulary.Article(shapeName)} {shapeName}",
+            ToyKind.Drawing => random.NextDouble() < 0.5 ? $"{ToyVocabulary.Article(colourName)} {colourName} {shapeName}"
+                : $"a drawing of {ToyVocabulary.Article(shapeName)} {shapeName}",
             ToyKind.Word => random.NextDouble() < 0.5 ? $"the word {shapeName}" : $"a sign saying {shapeName}",
             _ => random.NextDouble() < 0.5 ? $"{ToyVocabulary.Article(colourName)} {colourName} {shapeName}" : $"a sign saying {shapeName}",
         };

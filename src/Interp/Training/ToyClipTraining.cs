@@ -2,9 +2,11 @@ using System.Diagnostics;
 using System.Text.Json;
 using TorchSharp;
 using TorchSharp.Modules;
+using Interp.Models.ToyClip;
+using Interp.ToyWorld;
 using static TorchSharp.torch;
 
-namespace Interp.Clip.Toy;
+namespace Interp.Training;
 
 /// <summary>How the toy CLIP is trained (the recipe measured to work at this scale: 900 steps at batch 256 with AdamW).</summary>
 public sealed record ToyTrainingSettings(int Steps = 900, int BatchSize = 256, double LearningRate = 2e-3, double WeightDecay = 0.05, int WarmupSteps = 50,
@@ -56,7 +58,8 @@ public static class ToyClipTraining
             var saved = JsonSerializer.Deserialize<Checkpoint>(File.ReadAllText(checkpointPath))
                 ?? throw new InvalidDataException($"'{checkpointPath}' is not a toy CLIP checkpoint.");
             if (saved.Settings != settings)
-                throw new InvalidOperationException($"'{checkpointPath}' is a checkpoint of another run ({saved.Settings}); this run is {settings}. Use another path or delete it.");
+                throw new InvalidOperationException(
+                    $"'{checkpointPath}' is a checkpoint of another run ({saved.Settings}); this run is {settings}. Use another path or delete it.");
             model.load(checkpointPath + ".model");
             optimizer.load_state_dict(checkpointPath + ".optimizer");
             (start, history) = (saved.NextStep, saved.History);

@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace Interp.Clip.Toy;
+namespace Interp.ToyWorld;
 
 /// <summary>
 /// The toy CLIP's word-level tokenizer: every caption is a few words from a fixed vocabulary (the shapes, the colours and

@@ -1,4 +1,4 @@
-namespace Interp.Clip;
+namespace Interp.Models.Clip;
 
 /// <summary>
 /// The shape of an OpenAI CLIP model with the ModifiedResNet image tower (RN50, RN101, RN50x4, RN50x16, RN50x64),
@@ -20,7 +20,8 @@ public sealed record ClipConfig(int EmbedDim, int ImageResolution, IReadOnlyList
             : throw new InvalidDataException($"Not a CLIP state dict: it has no '{key}' (found {shapes.Count} tensors, e.g. {string.Join(", ", shapes.Keys.Take(4))}).");
         foreach (var key in new[] { "text_projection", "positional_embedding", "token_embedding.weight", "ln_final.weight" }) Shape(key);
         if (shapes.ContainsKey("visual.proj"))
-            throw new NotSupportedException("This is a CLIP with a Vision Transformer image tower (ViT-B/32, …); the library builds the ModifiedResNet towers (RN50, RN101, RN50x4, RN50x16, RN50x64).");
+            throw new NotSupportedException("This is a CLIP with a Vision Transformer image tower (ViT-B/32, …); the library builds the ModifiedResNet towers (RN50, RN101, " +
+                "RN50x4, RN50x16, RN50x64).");
         var layers = Enumerable.Range(1, 4)
             .Select(b => shapes.Keys.Where(k => k.StartsWith($"visual.layer{b}.", StringComparison.Ordinal)).Select(k => k.Split('.')[2]).Distinct().Count())
             .ToList();
