@@ -16,6 +16,7 @@ public static class InterpCommand
         root.Subcommands.Add(TrainVerb.Build());
         root.Subcommands.Add(BenchVerb.Build());
         root.Subcommands.Add(EnvVerb.Build());
+        root.Subcommands.Add(MicroscopeVerb.Build());
         return root;
     }
 

@@ -94,6 +94,10 @@ public class InterpCommandTests(ITestOutputHelper output)
     [InlineData("a malformed list", new[] { "bench", "units", "--batches", "1,x" }, "--batches takes integers of at least 1 separated by commas")]
     [InlineData("a malformed shard", new[] { "scan", "--model", "resnet18", "--layer", "layer1", "--images", ".", "--out", "x.json", "--shard", "2/2" }, "i/n")]
     [InlineData("a missing verb argument", new[] { "merge", "--out", "x.json" }, "Required argument missing")]
+    [InlineData("a unit range that ends before it starts", new[] { "microscope", "--model", "resnet18", "--layers", "layer2", "--out", "m", "--units", "5-2" }, "before it")]
+    [InlineData("a unit range that is not one", new[] { "microscope", "--model", "resnet18", "--layers", "layer2", "--out", "m", "--units", "a-b" }, "ranges like 0-63")]
+    [InlineData("a microscope shard past the count", new[] { "microscope", "--model", "resnet18", "--layers", "layer2", "--out", "m", "--shard", "3/2" }, "0 ≤ i < n")]
+    [InlineData("a merge without shards", new[] { "microscope", "merge", "--out", "m" }, "Required argument missing")]
     public void Bad_arguments_exit_with_2_and_name_the_option_without_a_stack_trace(string what, string[] args, string expected)
     {
         var (code, _, err) = Run(args);
@@ -123,6 +127,14 @@ public class InterpCommandTests(ITestOutputHelper output)
         Assert.Equal(1, broken.Code);
         Assert.Contains("Not a scan result", broken.Err);
         Assert.DoesNotContain("   at ", broken.Err);
-        output.WriteLine(unknownLayer.Err + unknownModel.Err + broken.Err);
+        var microscopeLayer = Run("microscope", "--model", "resnet18", "--layers", "layer2,layer9", "--out", Path.Combine(dir, "m"));
+        Assert.Equal(2, microscopeLayer.Code);
+        Assert.Contains("layer9", microscopeLayer.Err);
+        Assert.DoesNotContain("   at ", microscopeLayer.Err);
+        var microscopeUnits = Run("microscope", "--model", "resnet18", "--layers", "layer2", "--units", "0-500", "--steps", "1", "--out", Path.Combine(dir, "m"),
+            "--images", Path.Combine(dir, "images"));
+        Assert.Equal(2, microscopeUnits.Code);
+        Assert.Contains("units 0..127", microscopeUnits.Err);
+        output.WriteLine(unknownLayer.Err + unknownModel.Err + broken.Err + microscopeLayer.Err + microscopeUnits.Err);
     }
 }
