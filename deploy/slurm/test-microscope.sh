@@ -16,6 +16,9 @@ merge=$("$here/submit-microscope.sh" 4 "$work/out" "dotnet $cli" "${slice[@]}")
 echo "submitted: 4 shards and merge job $merge"
 for _ in $(seq 1 600); do
   [ -z "$(squeue -h -o %i)" ] && break
+  if squeue -h -o %r | grep -q DependencyNeverSatisfied; then
+    echo "a shard failed, so the merge will never run:"; tail -n 20 "$work/out"/shard-*.out; exit 1
+  fi
   sleep 1
 done
 [ -z "$(squeue -h -o %i)" ] || { echo "the jobs did not finish within 10 minutes"; squeue; exit 1; }
