@@ -28,9 +28,19 @@ internal static class OfflineBrowser
     /// <summary>A page open on <paramref name="file"/>, with the JavaScript errors it logs and the network requests it was refused.</summary>
     public sealed record OpenPage(IPage Page, List<string> Errors, List<string> Blocked) : IAsyncDisposable
     {
-        /// <summary>The alt text (or source) of every image on the page that did not decode.</summary>
+        /// <summary>
+        /// The alt text (or source) of every image on the page that did not decode, once every image has loaded (lazy ones too:
+        /// they are made eager first, since a headless page never scrolls to them).
+        /// </summary>
         public Task<string[]> BrokenImagesAsync() =>
-            Page.EvaluateExpressionAsync<string[]>("Array.from(document.images).filter(i => !(i.complete && i.naturalWidth > 0)).map(i => (i.alt || i.src).slice(0, 80))");
+            Page.EvaluateFunctionAsync<string[]>("""
+                async () => {
+                  const images = Array.from(document.images);
+                  images.forEach(i => i.loading = 'eager');
+                  await Promise.all(images.map(i => i.decode().catch(() => {})));
+                  return images.filter(i => !(i.complete && i.naturalWidth > 0)).map(i => (i.alt || i.src).slice(0, 80));
+                }
+                """);
 
         /// <inheritdoc/>
         public ValueTask DisposeAsync() => Page.DisposeAsync();
