@@ -57,7 +57,8 @@ public static class MicroscopeBuilder
 
         int k = settings.UnitsPerRender;
         var groups = wanted.GroupBy(c => c / k).ToList();
-        var (first, end) = (shard ?? Shard.All).Range(groups.Count);
+        var part = shard ?? Shard.All;
+        var (first, end) = part.Range(groups.Count);
         var mine = groups.Skip(first).Take(end - first).ToList();
         int total = mine.Sum(g => g.Count()), done = 0, built = 0;
         var watch = Stopwatch.StartNew();
@@ -82,7 +83,7 @@ public static class MicroscopeBuilder
             if (todo.Count > 0)
             {
                 scan ??= DatasetScan.Run(model, layer, images, new ScanSettings(Size: settings.ScanSize, TopK: settings.Examples),
-                    checkpointPath: Path.Combine(layerDir, $"scan-{key}.json"), cancellation: cancellation);
+                    checkpointPath: Path.Combine(layerDir, $"scan-{key}-{part.Index}-of-{part.Count}.json"), cancellation: cancellation);
                 field ??= ReceptiveFields.Geometry(model, layer, settings.ScanSize);
                 var members = Enumerable.Range(group.Key * k, Math.Min(k, count - group.Key * k)).ToList();
                 var objective = members.Count == 1 ? Objectives.Channel(new Unit(layer, members[0])) : Objectives.Channels([.. members.Select(c => new Unit(layer, c))]);

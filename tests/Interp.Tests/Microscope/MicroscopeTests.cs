@@ -66,6 +66,15 @@ public class MicroscopeTests
         Assert.Equal(expected.Keys, actual.Keys);
         foreach (var (file, bytes) in expected) Assert.True(bytes.AsSpan().SequenceEqual(actual[file]), $"{file} differs");
 
+        // Shards may also build into one folder (each keeps its own scan checkpoint there): the same site again.
+        var shared = TestPaths.Temp("microscope-shared");
+        MicroscopeBuilder.BuildLayer(model, "relu2", null, images, Tiny, shared, "relu1", Shard.Parse("1/2"));
+        MicroscopeBuilder.BuildLayer(model, "relu2", null, images, Tiny, shared, "relu1", Shard.Parse("0/2"));
+        var together = Files(shared);
+        Assert.Equal(expected.Keys, together.Keys);
+        foreach (var (file, bytes) in expected) Assert.True(bytes.AsSpan().SequenceEqual(together[file]), $"{file} differs when shards share a folder");
+        Assert.Equal(2, Directory.GetFiles(Path.Combine(shared, "chain", "relu2"), "scan-*.json").Length);
+
         // Built again into the same folder: nothing is rendered, nothing changes.
         var progress = new List<MicroscopeProgress>();
         MicroscopeBuilder.BuildLayer(model, "relu2", null, images, Tiny, whole, "relu1", progress: new SyncProgress<MicroscopeProgress>(progress.Add));
