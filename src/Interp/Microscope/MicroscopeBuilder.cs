@@ -84,7 +84,7 @@ public static class MicroscopeBuilder
             {
                 scan ??= DatasetScan.Run(model, layer, images, new ScanSettings(Size: settings.ScanSize, TopK: settings.Examples),
                     checkpointPath: Path.Combine(layerDir, $"scan-{key}-{part.Index}-of-{part.Count}.json"), cancellation: cancellation);
-                field ??= ReceptiveFields.Geometry(model, layer, settings.ScanSize);
+                field ??= ReceptiveFields.GeometryFor(model, layer, settings.ScanSize);
                 var members = Enumerable.Range(group.Key * k, Math.Min(k, count - group.Key * k)).ToList();
                 var objective = members.Count == 1 ? Objectives.Channel(new Unit(layer, members[0])) : Objectives.Channels([.. members.Select(c => new Unit(layer, c))]);
                 using var render = Renderer.Render(model, objective, settings.Spec with { Batch = members.Count });

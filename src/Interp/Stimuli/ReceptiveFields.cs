@@ -29,6 +29,28 @@ public static class ReceptiveFields
     }
 
     /// <summary>
+    /// The field geometry of <paramref name="layer"/> for images of <paramref name="inputSize"/> pixels, also for a deep layer
+    /// whose central fields cover the whole image at that size: measured at the smallest multiple of the size (up to 8×) where
+    /// they do not, which keeps the padding a size divisible by the strides gets, and given back for the asked size (fields are
+    /// then clipped to the image by <see cref="FieldGeometry.At"/>).
+    /// </summary>
+    /// <exception cref="ArgumentException">Even at 8× the size the central fields reach the image's edge.</exception>
+    public static FieldGeometry GeometryFor(HookedModel model, string layer, int inputSize)
+    {
+        for (int factor = 1; ; factor++)
+        {
+            try
+            {
+                return Geometry(model, layer, inputSize * factor) with { InputSize = inputSize };
+            }
+            catch (ArgumentException) when (factor < 8)
+            {
+                // The central fields reach the edge at this size: try the next multiple.
+            }
+        }
+    }
+
+    /// <summary>
     /// The receptive field the architecture gives the unit, whatever the weights: the model is run (in float64) with every
     /// weight replaced by its absolute value, every bias by 0, and batch norms and the input preprocessing by the identity,
     /// so every activation is a non-negative sum over its inputs and a pixel reaches the unit exactly when some path of

@@ -94,4 +94,21 @@ public class ReceptiveFieldTests(ResNet18Fixture fixture, ITestOutputHelper outp
         Assert.Contains("names no channel", Assert.Throws<ArgumentException>(() => ReceptiveFields.FromArchitecture(fixture.Model, Unit.Parse("layer1"))).Message);
         Assert.Contains("positions are 0..55", Assert.Throws<ArgumentOutOfRangeException>(() => ReceptiveFields.FromGradients(fixture.Model, Unit.Parse("layer1:0@60,3"))).Message);
     }
+
+    [Fact]
+    public void The_geometry_for_a_size_whose_central_fields_are_clipped_is_measured_at_a_multiple_and_given_for_the_size()
+    {
+        var model = fixture.Model;
+        // layer2's central fields fit in 224 px: measured there.
+        Assert.Equal(ReceptiveFields.Geometry(model, "layer2", 224), ReceptiveFields.GeometryFor(model, "layer2", 224));
+        // layer3's do not (Geometry refuses); at 448 they do, and the start and step are those of the 224 px map.
+        Assert.Throws<ArgumentException>(() => ReceptiveFields.Geometry(model, "layer3", 224));
+        var layer3 = ReceptiveFields.GeometryFor(model, "layer3", 224);
+        Assert.Equal(ReceptiveFields.Geometry(model, "layer3", 448) with { InputSize = 224 }, layer3);
+        // A position's field at 224 px, clipped to the image, is the architecture's field of that unit at 224 px.
+        var direct = ReceptiveFields.FromArchitecture(model, Unit.Parse("layer3:0@1,12"), 224);
+        var fromGeometry = layer3.At(1, 12);
+        Assert.Equal((direct.Top, direct.Left, direct.Bottom, direct.Right), (fromGeometry.Top, fromGeometry.Left, fromGeometry.Bottom, fromGeometry.Right));
+        output.WriteLine($"{layer3}; layer3@1,12 at 224 px: {direct}");
+    }
 }
