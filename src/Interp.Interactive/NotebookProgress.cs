@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using Interp.Datasets;
 using Interp.FeatureVisualization.Rendering;
+using Interp.Microscope;
 using Microsoft.DotNet.Interactive;
 using Microsoft.DotNet.Interactive.Formatting;
 
@@ -12,7 +13,7 @@ namespace Interp.Interactive;
 /// A progress bar that updates in place in the notebook cell that started a long computation
 /// (a render, a dataset scan). Updates are throttled; the final step is always shown.
 /// </summary>
-public sealed class NotebookProgress : IProgress<RenderProgress>, IProgress<ScanProgress>
+public sealed class NotebookProgress : IProgress<RenderProgress>, IProgress<ScanProgress>, IProgress<MicroscopeProgress>
 {
     readonly string _title;
     readonly DisplayedValue? _display;
@@ -32,6 +33,9 @@ public sealed class NotebookProgress : IProgress<RenderProgress>, IProgress<Scan
 
     /// <summary>Shows a dataset scan's images done, elapsed time and estimated time left.</summary>
     public void Report(ScanProgress value) => Show(value.Done, value.Total, double.NaN, value.Elapsed, value.Remaining);
+
+    /// <summary>Shows a Microscope build's units done, elapsed time and estimated time left.</summary>
+    public void Report(MicroscopeProgress value) => Show(value.Done, value.Total, double.NaN, value.Elapsed, value.Remaining);
 
     void Show(int step, int steps, double objective, TimeSpan elapsed, TimeSpan? remaining)
     {

@@ -16,6 +16,21 @@ public static class NotebookSetup
     public static int Steps(int full) => Quick ? Math.Max(16, full / 4) : full;
 
     /// <summary>
+    /// Where a notebook writes pages of its own (e.g. a Microscope slice) called <paramref name="name"/>, and the link to them: under the
+    /// site the runner is writing (<c>INTERP_SITE</c>), linked relative to the notebook's page, or else under the cache's
+    /// <c>site</c> folder, linked by file URI.
+    /// </summary>
+    public static (string Folder, string Link) SitePages(string name)
+    {
+        if (string.IsNullOrWhiteSpace(name) || name.IndexOfAny(['/', '\\']) >= 0 || name is "." or "..")
+            throw new ArgumentException($"'{name}' cannot name a folder of the site (one plain folder name, e.g. 'microscope').", nameof(name));
+        if (Environment.GetEnvironmentVariable(InterpEnvironment.Site.Name) is { Length: > 0 } site)
+            return (Path.Combine(Path.GetFullPath(site), name), $"{Uri.EscapeDataString(name)}/index.html");
+        var folder = Path.Combine(InterpPaths.CacheRoot, "site", name);
+        return (folder, new Uri(Path.Combine(folder, "index.html")).AbsoluteUri);
+    }
+
+    /// <summary>
     /// Loads TorchSharp (with the older-Linux workaround when needed), fixes the thread count
     /// (results are bitwise reproducible only at a fixed count), registers the notebook formatters,
     /// and returns what the notebook runs on.

@@ -102,6 +102,8 @@ sealed record NotebookRun(IReadOnlyList<string> Inputs, string OutDir, bool Lear
             start.ArgumentList.Add(a);
         if (SkipSlow) start.ArgumentList.Add("--skip-slow");
         AllocatorPreload.ApplyTo(start);
+        // INTERP_SITE (Interp.Runtime.InterpEnvironment.Site): where the notebook puts pages of its own, beside its page on the site.
+        start.Environment["INTERP_SITE"] = Path.GetFullPath(OutDir);
         using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {self}.");
         await process.WaitForExitAsync();
         var result = File.Exists(resultFile)

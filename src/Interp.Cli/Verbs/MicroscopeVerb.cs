@@ -17,10 +17,10 @@ static class MicroscopeVerb
     public static Command Build()
     {
         var model = new Option<string>("--model") { Description = $"A zoo model: {string.Join(", ", ModelZoo.Entries.Select(e => e.Name))}.", Required = true };
-        var layers = new Option<string>("--layers")
+        var layers = new Option<string?>("--layers")
         {
-            Description = "Comma-separated layers, e.g. layer2,layer3,layer4; each layer's page shows its strongest inputs from the layer before it in this list.",
-            Required = true,
+            Description = "Comma-separated layers, e.g. layer2,layer3 (default: the model's main layers). Each layer's pages show their strongest inputs from the main " +
+                "layer before it and outputs to the main layer after it (for a layer that is not a main layer: its neighbours in this list).",
         };
         var output = new Option<DirectoryInfo>("--out") { Description = "The site's folder (shards may share it or write their own and be merged).", Required = true };
         var units = new Option<string?>("--units") { Description = "Units of each layer, e.g. 0-63 or 0-7,12 (default: all).", HelpName = "ranges" };
@@ -41,17 +41,28 @@ static class MicroscopeVerb
         var steps = Options.Integer("--steps", $"Optimization steps per feature visualization; default {defaults.Steps}.", defaults.Steps);
         var size = Options.Integer("--size", $"Side of the rendered images; default {defaults.Size}.", defaults.Size, 16);
         var perRender = Options.Integer("--units-per-render", $"Units rendered together, one per image of a batch; default {defaults.UnitsPerRender}.", defaults.UnitsPerRender);
-        var images = new Option<DirectoryInfo?>("--images") { Description = "A folder of images for the dataset examples (default: the shipped photos)." };
+        var diversity = Options.Integer("--diversity", $"Images in each unit's diversity batch (0: none, else at least 2); default {defaults.Diversity}.", defaults.Diversity, 0);
+        diversity.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int>() == 1) r.AddError("--diversity: a diversity batch compares images; give 0 (none) or at least 2.");
+        });
+        var noNeuron = new Option<bool>("--no-neuron") { Description = "Do not render the neuron objective (the channel at the centre of the map)." };
+        var images = new Option<DirectoryInfo?>("--images")
+        {
+            Description = "A folder of images for the dataset examples (default: the model's own set: the shipped photos, or the toy world for toy models).",
+        };
         var threads = Options.Threads(2);
         var command = new Command("microscope", "Build Microscope pages for every unit of some layers: feature visualization, dataset examples, strongest inputs.")
         {
-            model, layers, output, units, shard, steps, size, perRender, images, threads,
+            model, layers, output, units, shard, steps, size, perRender, diversity, noNeuron, images, threads,
         };
         command.SetAction(parsed =>
         {
             TorchSharp.torch.set_num_threads(parsed.GetValue(threads));
             var console = CommandLineHost.ConsoleFor(parsed.InvocationConfiguration.Output);
-            var settings = new MicroscopeSettings(Steps: parsed.GetValue(steps), Size: parsed.GetValue(size), UnitsPerRender: parsed.GetValue(perRender));
+            var entry = ModelZoo.Get(parsed.GetValue(model)!);
+            var settings = new MicroscopeSettings(Steps: parsed.GetValue(steps), Size: parsed.GetValue(size), UnitsPerRender: parsed.GetValue(perRender),
+                ScanSize: entry.Input.Size, Diversity: parsed.GetValue(diversity), Neuron: !parsed.GetValue(noNeuron));
             IImageSource source;
             if (parsed.GetValue(images) is { } folder)
             {
@@ -60,27 +71,31 @@ static class MicroscopeVerb
                 if (source.Count == 0)
                     throw new CommandLineException($"--images: {folder.FullName} holds no image ({string.Join(", ", Interp.Images.ImageIO.SupportedExtensions)}).");
             }
-            else source = SamplePhotos.All();
-            var names = parsed.GetValue(layers)!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
-            if (names.Length == 0) throw new CommandLineException("--layers: name at least one layer.");
+            else source = entry.DefaultExampleImages();
+            var main = entry.MainLayers ?? [];
+            var names = parsed.GetValue(layers) is { } list ? list.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries) : [.. main];
+            if (names.Length == 0)
+                throw new CommandLineException(parsed.GetValue(layers) is null
+                    ? $"--layers: '{entry.Name}' has no main layers to default to; name its layers, e.g. --layers a,b."
+                    : "--layers: name at least one layer.");
             var part = parsed.GetValue(shard) is { } s ? Shard.Parse(s) : Shard.All;
             var wanted = parsed.GetValue(units) is { } u ? ParseUnits(u) : null;
             var root = parsed.GetValue(output)!.FullName;
-            using var hooked = ModelZoo.Load(parsed.GetValue(model)!);
+            using var hooked = entry.Load();
             foreach (var name in names) hooked.RequireLayer(name);
-            var table = new Table().AddColumns("layer", "units", "built now", "seconds");
+            var table = new Table().AddColumns("layer", "units", "built now", "seconds", "of which preparing", "seconds per unit built");
             for (int i = 0; i < names.Length; i++)
             {
-                var watch = System.Diagnostics.Stopwatch.StartNew();
-                int built = 0;
-                var pages = ProgressDisplay.Run(console, $"{names[i]} {part}", 1, progress =>
-                    MicroscopeBuilder.BuildLayer(hooked, names[i], wanted, source, settings, root, i > 0 ? names[i - 1] : null, part,
-                        new Reporter<MicroscopeProgress>(p =>
+                var (before, after) = Neighbours(names, i, main);
+                var build = ProgressDisplay.Run(console, $"{names[i]} {part}", 1, progress =>
+                    MicroscopeBuilder.BuildLayer(hooked, names[i], wanted, source, settings, root, before, after, part, new Reporter<MicroscopeProgress>(p =>
                         {
-                            built = p.Built;
                             progress.Report(((double)p.Done / Math.Max(1, p.Total), p.ToString()));
                         })));
-                table.AddRow(names[i], $"{pages.Count}", $"{built}", watch.Elapsed.TotalSeconds.ToString("F0", CultureInfo.InvariantCulture));
+                string S(double seconds) => seconds.ToString("F1", CultureInfo.InvariantCulture);
+                table.AddRow(names[i], $"{build.Pages.Count}", $"{build.Built}", S(build.Elapsed.TotalSeconds), S(build.Preparation.TotalSeconds),
+                    build.SecondsPerUnit is { } perUnit ? S(perUnit) : "–");
+                if (i == 0) foreach (var image in build.Skipped) console.MarkupLineInterpolated($"[yellow]skipped[/] {image.ImageId}: {image.Reason}");
             }
             console.Write(table);
             console.WriteLine($"Pages in {Path.Combine(root, "index.html")}");
@@ -99,6 +114,16 @@ static class MicroscopeVerb
         });
         command.Subcommands.Add(merge);
         return command;
+    }
+
+    /// <summary>
+    /// The layers whose units feed layer <paramref name="i"/> of <paramref name="names"/> and that it feeds: its neighbours among the model's
+    /// main layers when it is one of them, else its neighbours in <paramref name="names"/>.
+    /// </summary>
+    internal static (string? Before, string? After) Neighbours(IReadOnlyList<string> names, int i, IReadOnlyList<string> main)
+    {
+        var (list, at) = main.ToList().IndexOf(names[i]) is >= 0 and var m ? (main, m) : (names, i);
+        return (at > 0 ? list[at - 1] : null, at + 1 < list.Count ? list[at + 1] : null);
     }
 
     /// <summary>Unit ranges: "0-63", "5", "0-7,12,20-23".</summary>

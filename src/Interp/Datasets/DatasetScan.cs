@@ -111,7 +111,11 @@ public static class DatasetScan
             var bottoms = indices.Select((img, b) => new DatasetExample(img, ids[b], (int)(minI[b * c + ch] / w), (int)(minI[b * c + ch] % w), minV[b * c + ch]));
             ScanResult.Keep(result.Top[ch], tops, ScanResult.CompareTop, settings.TopK);
             ScanResult.Keep(result.Bottom[ch], bottoms, ScanResult.CompareBottom, settings.TopK);
+            ScanResult.Keep(result.Weakest[ch], tops, ScanResult.CompareBottom, settings.TopK);
         }
+        if (settings.Sample > 0)
+            result.KeepSample(indices.Select((img, b) => new SampledImage(img, ids[b], ScanResult.SampleHash(ids[b]), maxV[(b * c)..((b + 1) * c)],
+                [.. Enumerable.Range(0, c).Select(ch => (int)(maxI[b * c + ch] / w))], [.. Enumerable.Range(0, c).Select(ch => (int)(maxI[b * c + ch] % w))])));
     }
 
     static void Save(string path, Checkpoint checkpoint)

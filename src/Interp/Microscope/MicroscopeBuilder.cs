@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Text.Json;
 using Interp.Circuits;
 using Interp.Datasets;
@@ -13,10 +14,12 @@ using static TorchSharp.torch;
 namespace Interp.Microscope;
 
 /// <summary>
-/// Builds the Microscope pages of a layer's units: each unit's feature visualization (rendered with the others of its fixed
-/// group, so its image does not depend on which shard asked), its top and bottom dataset examples (receptive-field crops),
-/// and its strongest inputs from the layer before (expanded weights). Resumable: a unit whose <c>unit.json</c> holds this
-/// build's key is skipped; every file is written under a temporary name and renamed, so a crash leaves no half page.
+/// Builds the Microscope pages of a layer's units: each unit's feature visualizations (channel objective, a diversity batch and
+/// the neuron objective, rendered with the other units of its fixed group, so its images do not depend on which shard asked),
+/// its dataset examples (top, across the activation range, weakest, most negative; receptive-field crops), its strongest
+/// inputs from the layer before and outputs to the layer after (expanded weights), and notebook 02's curve criteria with its
+/// orientation tuning. Resumable: a unit whose <c>unit.json</c> holds this build's key is skipped; every file is written under
+/// a temporary name and renamed, so a crash leaves no half page.
 /// </summary>
 public static class MicroscopeBuilder
 {
@@ -25,18 +28,21 @@ public static class MicroscopeBuilder
     /// <summary>
     /// Builds the pages of <paramref name="units"/> (all of the layer's when null) of <paramref name="layer"/> into
     /// <c><paramref name="outDir"/>/&lt;model&gt;/&lt;layer&gt;/</c>, or the share of them <paramref name="shard"/> names (units are
-    /// shared out in whole render groups). Returns the pages of this shard's units, built now or found done.
+    /// shared out in whole render groups). Returns the pages of this shard's units, built now or found done, with the build's times.
     /// </summary>
     /// <param name="images">The dataset examples' image set (e.g. <see cref="SamplePhotos.All"/>, or a folder of ImageNet).</param>
     /// <param name="inputLayer">The layer whose units feed this one (its strongest inputs are shown and linked), or null for none.</param>
-    public static IReadOnlyList<UnitPage> BuildLayer(HookedModel model, string layer, IReadOnlyList<int>? units, IImageSource images, MicroscopeSettings settings,
-        string outDir, string? inputLayer = null, Shard? shard = null, IProgress<MicroscopeProgress>? progress = null, CancellationToken cancellation = default)
+    /// <param name="outputLayer">The layer this one feeds (its strongest outputs are shown and linked), or null for none.</param>
+    public static LayerBuild BuildLayer(HookedModel model, string layer, IReadOnlyList<int>? units, IImageSource images, MicroscopeSettings settings,
+        string outDir, string? inputLayer = null, string? outputLayer = null, Shard? shard = null, IProgress<MicroscopeProgress>? progress = null,
+        CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(images);
         settings.Validate();
         model.RequireLayer(layer);
         if (inputLayer is not null) model.RequireLayer(inputLayer);
+        if (outputLayer is not null) model.RequireLayer(outputLayer);
         if (images.Count == 0) throw new ArgumentException($"The image set '{images.Name}' is empty; the dataset examples need at least one image.", nameof(images));
         var info = model.Layer(layer, settings.ScanSize);
         if (info.Shape.Count != 4)
@@ -63,95 +69,126 @@ public static class MicroscopeBuilder
         int total = mine.Sum(g => g.Count()), done = 0, built = 0;
         var watch = Stopwatch.StartNew();
         var pages = new List<UnitPage>();
-        ScanResult? scan = null;
-        FieldGeometry? field = null;
-        int centreY = (int)info.Shape[2] / 2, centreX = (int)info.Shape[3] / 2;
-        foreach (var group in mine)
+        LayerFacts? facts = null;
+        var preparation = TimeSpan.Zero;
+        IReadOnlyList<SkippedImage> skipped = [];
+        try
         {
-            cancellation.ThrowIfCancellationRequested();
-            var todo = new List<int>();
-            foreach (var c in group)
+            foreach (var group in mine)
             {
-                if (MicroscopeSite.ReadUnit(Path.Combine(layerDir, c.ToString(System.Globalization.CultureInfo.InvariantCulture))) is { } page && page.Key == key
-                    && File.Exists(Path.Combine(layerDir, $"{c}.html")))
+                cancellation.ThrowIfCancellationRequested();
+                var todo = new List<int>();
+                foreach (var c in group)
                 {
-                    pages.Add(page);
-                    done++;
+                    if (MicroscopeSite.ReadUnit(Path.Combine(layerDir, c.ToString(CultureInfo.InvariantCulture))) is { } page && page.Key == key
+                        && File.Exists(Path.Combine(layerDir, $"{c}.html")))
+                    {
+                        pages.Add(page);
+                        done++;
+                    }
+                    else todo.Add(c);
                 }
-                else todo.Add(c);
-            }
-            if (todo.Count > 0)
-            {
-                scan ??= DatasetScan.Run(model, layer, images, new ScanSettings(Size: settings.ScanSize, TopK: settings.Examples),
-                    checkpointPath: Path.Combine(layerDir, $"scan-{key}-{part.Index}-of-{part.Count}.json"), cancellation: cancellation);
-                field ??= ReceptiveFields.GeometryFor(model, layer, settings.ScanSize);
-                var members = Enumerable.Range(group.Key * k, Math.Min(k, count - group.Key * k)).ToList();
-                var objective = members.Count == 1 ? Objectives.Channel(new Unit(layer, members[0])) : Objectives.Channels([.. members.Select(c => new Unit(layer, c))]);
-                using var render = Renderer.Render(model, objective, settings.Spec with { Batch = members.Count });
-                foreach (var c in todo)
+                if (todo.Count > 0)
                 {
-                    var page = WriteUnit(model, layer, c, key, render, members.IndexOf(c), scan, field, images, settings, inputLayer, centreY, centreX, layerDir, count);
-                    pages.Add(page);
-                    done++;
-                    built++;
+                    facts ??= LayerFacts.Measure(model, layer, images, settings, inputLayer, outputLayer,
+                        [.. mine.SelectMany(g => g)], Path.Combine(layerDir, $"scan-{key}-{part.Index}-of-{part.Count}.json"), cancellation);
+                    var members = Enumerable.Range(group.Key * k, Math.Min(k, count - group.Key * k)).ToList();
+                    using var render = Renderer.Render(model, GroupObjective(layer, members, settings), settings.Spec with { Batch = members.Count * settings.ImagesPerUnit });
+                    var curves = facts.OrientationCurves(model, todo);
+                    foreach (var c in todo)
+                    {
+                        pages.Add(WriteUnit(model, layer, c, key, render, members.IndexOf(c), members.Count, facts, curves, images, settings, layerDir, count));
+                        done++;
+                        built++;
+                    }
                 }
+                var elapsed = watch.Elapsed;
+                progress?.Report(new MicroscopeProgress(layer, done, total, built, elapsed,
+                    built > 0 && done < total ? (elapsed - facts!.Preparation) / built * (total - done) : null));
             }
-            var elapsed = watch.Elapsed;
-            progress?.Report(new MicroscopeProgress(layer, done, total, built, elapsed,
-                built > 0 && done < total ? elapsed / built * (total - done) : null));
+        }
+        finally
+        {
+            preparation = facts?.Preparation ?? TimeSpan.Zero;
+            skipped = facts?.Scan.Skipped ?? [];
+            facts?.Dispose();
         }
         MicroscopeSite.WriteIndexes(outDir);
-        return pages;
+        return new LayerBuild(layer, pages, built, watch.Elapsed, preparation, skipped);
     }
 
-    static UnitPage WriteUnit(HookedModel model, string layer, int channel, string key, RenderResult render, int slot, ScanResult scan, FieldGeometry field,
-        IImageSource images, MicroscopeSettings settings, string? inputLayer, int centreY, int centreX, string layerDir, int count)
+    /// <summary>
+    /// The objective of one render group of <paramref name="members"/> (k units): images 0…k−1 the channel objective of each unit;
+    /// then each unit's diversity batch of D images (its channel's mean over them − 100 · diversity among them, Lucid's recipe);
+    /// then each unit's neuron objective. Every image's gradient comes from its own unit only.
+    /// </summary>
+    public static Objective GroupObjective(string layer, IReadOnlyList<int> members, MicroscopeSettings settings)
+    {
+        int k = members.Count, d = settings.Diversity;
+        var objective = Objectives.Channels([.. members.Select(c => new Unit(layer, c))]);
+        for (int m = 0; m < k && d > 0; m++)
+        {
+            int start = k + m * d;
+            var unit = new Unit(layer, members[m]);
+            var mean = Enumerable.Range(start, d).Select(i => Objectives.Channel(unit, batch: i)).Aggregate((a, b) => a + b);
+            objective += 1.0 / d * mean - MicroscopeSettings.DiversityWeight * Objectives.Diversity(layer, start, d);
+        }
+        if (settings.Neuron)
+            for (int m = 0; m < k; m++) objective += Objectives.Neuron(new Unit(layer, members[m]), batch: k + k * d + m);
+        return objective;
+    }
+
+    static UnitPage WriteUnit(HookedModel model, string layer, int channel, string key, RenderResult render, int slot, int groupSize, LayerFacts facts,
+        IReadOnlyDictionary<int, TuningCurve<Arc>> curves, IImageSource images, MicroscopeSettings settings, string layerDir, int count)
     {
         using var scope = NewDisposeScope();
-        var unitDir = Path.Combine(layerDir, channel.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var unitDir = Path.Combine(layerDir, channel.ToString(CultureInfo.InvariantCulture));
         Directory.CreateDirectory(unitDir);
-        var temporary = Path.Combine(unitDir, $"channel.{Environment.ProcessId}.tmp.png");
-        render.Save(temporary, slot);
-        MicroscopeSite.Move(temporary + ".json", Path.Combine(unitDir, "channel.json"));
-        MicroscopeSite.Move(temporary, Path.Combine(unitDir, "channel.png"));
 
-        IReadOnlyList<ExampleImage> Examples(IReadOnlyList<DatasetExample> examples, string prefix)
+        RenderedImage Save(string kind, string name, int index)
         {
-            var crops = DatasetExamples.Crops(images, examples, field, settings.ScanSize);
+            var temporary = Path.Combine(unitDir, $"{name}.{Environment.ProcessId}.tmp.png");
+            render.Save(temporary, index);
+            MicroscopeSite.Move(temporary + ".json", Path.Combine(unitDir, $"{name}.json"));
+            MicroscopeSite.Move(temporary, Path.Combine(unitDir, $"{name}.png"));
+            return new RenderedImage(kind, $"{name}.png", $"{name}.json");
+        }
+        int d = settings.Diversity;
+        var renders = new List<RenderedImage> { Save("channel", "channel", slot) };
+        for (int j = 0; j < d; j++) renders.Add(Save("diversity", $"diversity-{j}", groupSize + slot * d + j));
+        if (settings.Neuron) renders.Add(Save("neuron", "neuron", groupSize + groupSize * d + slot));
+
+        IReadOnlyList<ExampleImage> Examples(IReadOnlyList<DatasetExample> examples, string prefix, IReadOnlyList<double>? percentiles = null)
+        {
+            var crops = DatasetExamples.Crops(images, examples, facts.Field, settings.ScanSize);
             var list = new List<ExampleImage>();
             for (int i = 0; i < examples.Count; i++)
             {
                 var file = $"{prefix}-{i}.png";
                 MicroscopeSite.WriteBytes(Path.Combine(unitDir, file), ImageIO.ToPng(crops[i], clamp: true));
-                list.Add(new ExampleImage(file, examples[i].ImageId, examples[i].Y, examples[i].X, examples[i].Activation));
+                list.Add(new ExampleImage(file, examples[i].ImageId, examples[i].Y, examples[i].X, examples[i].Activation, percentiles?[i]));
             }
             return list;
         }
+        var scan = facts.Scan;
         var top = Examples(scan.Top[channel], "top");
-        var bottom = Examples(scan.Bottom[channel], "bottom");
+        var spread = Examples(scan.Spread(channel, MicroscopeSettings.Percentiles), "spread", MicroscopeSettings.Percentiles);
+        var weakest = Examples(scan.Weakest[channel], "weakest");
+        var negative = Examples([.. scan.Bottom[channel].Where(e => e.Activation < 0)], "negative");
 
-        List<InputWeight> excitatory = [], inhibitory = [];
-        if (inputLayer is not null && settings.Inputs > 0)
+        var (positiveInputs, negativeInputs, inputsNote) = facts.Inputs(model, channel, unitDir);
+        var (positiveOutputs, negativeOutputs) = facts.Outputs(channel, unitDir);
+        CurveSummary? curve = null;
+        if (facts.Curves?[channel] is { } candidate)
         {
-            using var weight = ExpandedWeights.Between(model, inputLayer, new Unit(layer, channel, new SpatialPosition(centreY, centreX)), settings.ScanSize);
-            var sums = weight.Weights.to(float64).sum([1, 2]).data<double>().ToArray();
-            var order = Enumerable.Range(0, sums.Length).OrderByDescending(i => sums[i]).ThenBy(i => i).ToList();
-            var strongest = order.Take(settings.Inputs).Where(i => sums[i] > 0).ToList();
-            var weakest = order.AsEnumerable().Reverse().Take(settings.Inputs).Where(i => sums[i] < 0).ToList();
-            var shown = strongest.Concat(weakest).ToList();
-            double scale = shown.Count == 0 ? 1 : Math.Max(1e-12, shown.Max(i => weight.Weights[i].abs().max().item<float>()));
-            InputWeight Kernel(int input)
-            {
-                var file = $"in-{input}.png";
-                using var picture = WeightImages.Diverging(weight.Weights[input], scale);
-                MicroscopeSite.WriteBytes(Path.Combine(unitDir, file), ImageIO.ToPng(picture, clamp: true));
-                return new InputWeight(inputLayer, input, sums[input], file);
-            }
-            excitatory = [.. strongest.Select(Kernel)];
-            inhibitory = [.. weakest.Select(Kernel)];
+            var tuning = curves.GetValueOrDefault(channel);
+            curve = new CurveSummary(candidate.Passes(facts.Criteria), candidate.Failures(facts.Criteria), candidate.BestCurve, candidate.BestLine, candidate.Opposite,
+                candidate.Ring, candidate.Natural, candidate.OrientationSelectivity,
+                tuning is null ? [] : [.. tuning.Points.Select(p => p.Parameter.Orientation)], tuning is null ? [] : [.. tuning.Points.Select(p => p.Response)]);
         }
 
-        var page = new UnitPage(model.Name, layer, channel, key, "channel.png", "channel.json", top, bottom, excitatory, inhibitory);
+        var page = new UnitPage(model.Name, layer, channel, key, renders, top, spread, weakest, negative, positiveInputs, negativeInputs, positiveOutputs,
+            negativeOutputs, curve, facts.CurveNote, string.Join(" ", new[] { inputsNote, facts.OutputsNote }.OfType<string>()) is { Length: > 0 } n ? n : null);
         MicroscopeSite.WriteText(Path.Combine(layerDir, $"{channel}.html"), MicroscopeSite.UnitHtml(page, count));
         // Last: the marker that the unit is done.
         MicroscopeSite.WriteText(Path.Combine(unitDir, MicroscopeSite.UnitFile), JsonSerializer.Serialize(page, Json));

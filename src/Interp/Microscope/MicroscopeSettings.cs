@@ -16,11 +16,23 @@ namespace Interp.Microscope;
 /// <param name="UnitsPerRender">Units rendered together, one per image of a batch; unit c always renders with c / k · k … (fixed groups).</param>
 /// <param name="Examples">Dataset examples kept at each end of the activation range.</param>
 /// <param name="ScanSize">Side the dataset images are resized to for the scan (the model's usual input size).</param>
-/// <param name="Inputs">Strongest positive and as many negative inputs shown from the layer before.</param>
+/// <param name="Links">Strongest positive and as many negative links shown to the layer before (inputs) and after (outputs).</param>
 /// <param name="Seed">The renders' seed.</param>
+/// <param name="Diversity">Images of each unit's diversity batch (channel objective − 100 · diversity among them, as Lucid's); 0 for none.</param>
+/// <param name="Neuron">Whether to render the neuron objective (the channel at the centre of the map) too.</param>
+/// <param name="Sample">Images in the scan's sample from which the examples across the activation range are picked.</param>
 public sealed record MicroscopeSettings(int Steps = 256, int Size = 128, int UnitsPerRender = RenderCache.RecommendedUnitsPerRender, int Examples = 9,
-    int ScanSize = 224, int Inputs = 6, int Seed = 0)
+    int ScanSize = 224, int Links = 6, int Seed = 0, int Diversity = 4, bool Neuron = true, int Sample = 1024)
 {
+    /// <summary>The percentiles (of each image's strongest response, over the sample) whose examples a page shows between top and bottom.</summary>
+    public static IReadOnlyList<double> Percentiles { get; } = [99, 90, 75, 50];
+
+    /// <summary>The weight of Lucid's diversity term against the channel objective in the diversity batch.</summary>
+    public const double DiversityWeight = 100;
+
+    /// <summary>Images rendered per unit: the channel objective, the diversity batch and the neuron objective.</summary>
+    public int ImagesPerUnit => 1 + Diversity + (Neuron ? 1 : 0);
+
     /// <summary>Refuses values that cannot build a page, naming the field and what is valid.</summary>
     public void Validate()
     {
@@ -33,7 +45,10 @@ public sealed record MicroscopeSettings(int Steps = 256, int Size = 128, int Uni
         AtLeast(nameof(UnitsPerRender), UnitsPerRender, 1);
         AtLeast(nameof(Examples), Examples, 1);
         AtLeast(nameof(ScanSize), ScanSize, 16);
-        AtLeast(nameof(Inputs), Inputs, 0);
+        AtLeast(nameof(Links), Links, 0);
+        AtLeast(nameof(Sample), Sample, 1);
+        if (Diversity == 1) throw new ArgumentOutOfRangeException(nameof(Diversity), Diversity, "A diversity batch compares images: give 0 (none) or at least 2.");
+        AtLeast(nameof(Diversity), Diversity, 0);
     }
 
     /// <summary>The render specification of every unit's feature visualization (Lucid's parameterization and transforms).</summary>

@@ -79,26 +79,51 @@ public static class MicroscopeSite
         if (c + 1 < unitsInLayer) b.Append($" · <a href=\"{c + 1}.html\">{c + 1} →</a>");
         b.Append("</nav>\n");
         b.Append($"<h1>{E(page.Model)} · {E(page.Id)}</h1>\n");
-        b.Append($"<h2>Feature visualization</h2>\n<figure><img src=\"{c}/{page.Render}\" width=\"256\" height=\"256\" alt=\"feature visualization of {E(page.Id)}\">" +
-                 $"<figcaption>channel objective · <a href=\"{c}/{page.Provenance}\">provenance</a></figcaption></figure>\n");
-        void Examples(string title, IReadOnlyList<ExampleImage> examples)
+
+        b.Append("<h2>Feature visualization</h2>\n<div class=\"row\">\n");
+        foreach (var r in page.Renders)
         {
-            b.Append($"<h2>{E(title)}</h2>\n<div class=\"row\">\n");
+            int side = r.Kind == "channel" ? 256 : 160;
+            var what = r.Kind switch
+            {
+                "channel" => "channel objective",
+                "diversity" => "diversity batch",
+                "neuron" => "neuron objective (centre)",
+                _ => r.Kind,
+            };
+            b.Append($"<figure><img src=\"{c}/{r.File}\" width=\"{side}\" height=\"{side}\" alt=\"{E(what)} of {E(page.Id)}\">" +
+                     $"<figcaption>{E(what)} · <a href=\"{c}/{r.Provenance}\">provenance</a></figcaption></figure>\n");
+        }
+        b.Append("</div>\n");
+
+        void Examples(string title, IReadOnlyList<ExampleImage> examples, string? empty = null)
+        {
+            b.Append($"<h2>{E(title)}</h2>\n");
+            if (examples.Count == 0)
+            {
+                if (empty is not null) b.Append($"<p>{E(empty)}</p>\n");
+                return;
+            }
+            b.Append("<div class=\"row\">\n");
             foreach (var e in examples)
-                b.Append($"<figure><img src=\"{c}/{e.File}\" width=\"96\" height=\"96\" alt=\"{E(e.ImageId)}\"><figcaption>{E(Path.GetFileName(e.ImageId))} " +
-                         $"({e.Y}, {e.X})<br>{F(e.Activation, "G4")}</figcaption></figure>\n");
+                b.Append($"<figure><img src=\"{c}/{e.File}\" width=\"96\" height=\"96\" alt=\"{E(e.ImageId)}\"><figcaption>" +
+                         (e.Percentile is { } p ? $"{F(p, "0.#")}th percentile<br>" : "") +
+                         $"{E(Path.GetFileName(e.ImageId))} ({e.Y}, {e.X})<br>{F(e.Activation, "G4")}</figcaption></figure>\n");
             b.Append("</div>\n");
         }
         Examples($"Dataset examples: the top {page.Top.Count}", page.Top);
-        Examples($"Dataset examples: the bottom {page.Bottom.Count}", page.Bottom);
-        void Inputs(string title, IReadOnlyList<InputWeight> inputs)
+        Examples("Across the activation range (each image's strongest response, percentiles over the images)", page.Spread);
+        Examples($"The bottom {page.Weakest.Count}: images whose strongest response is lowest", page.Weakest);
+        Examples("Most negative responses", page.Negative, "The unit is never negative on these images (it follows a ReLU).");
+
+        void Links(string title, IReadOnlyList<WeightLink> links)
         {
-            if (inputs.Count == 0) return;
+            if (links.Count == 0) return;
             b.Append($"<h2>{E(title)}</h2>\n<div class=\"row\">\n");
-            foreach (var w in inputs)
+            foreach (var w in links)
             {
                 var target = $"../{E(w.Layer)}/{w.Channel}";
-                // The input's own page may not be built (another slice of units): its thumbnail then leaves the page.
+                // The other unit's own page may not be built (another slice of units): its thumbnail then leaves the page.
                 b.Append($"<figure><a href=\"{target}.html\"><img src=\"{target}/channel.png\" width=\"72\" height=\"72\" alt=\"{E(w.Layer)}:{w.Channel}\" " +
                          "onerror=\"this.remove()\"><br>" +
                          $"<img class=\"px\" src=\"{c}/{w.KernelFile}\" width=\"72\" height=\"72\" alt=\"kernel\"></a>" +
@@ -106,10 +131,45 @@ public static class MicroscopeSite
             }
             b.Append("</div>\n");
         }
-        var from = page.Excitatory.Concat(page.Inhibitory).FirstOrDefault()?.Layer;
-        Inputs($"Strongest excitatory inputs from {from} (expanded weights at the centre, summed over the kernel)", page.Excitatory);
-        Inputs($"Strongest inhibitory inputs from {from}", page.Inhibitory);
+        var from = page.PositiveInputs.Concat(page.NegativeInputs).FirstOrDefault()?.Layer;
+        Links($"Strongest excitatory inputs from {from} (expanded weights at the centre, summed over the kernel)", page.PositiveInputs);
+        Links($"Strongest inhibitory inputs from {from}", page.NegativeInputs);
+        var to = page.PositiveOutputs.Concat(page.NegativeOutputs).FirstOrDefault()?.Layer;
+        Links($"Strongest excitatory outputs to {to} (expanded weights to the centre of {to}, summed over the kernel)", page.PositiveOutputs);
+        Links($"Strongest inhibitory outputs to {to}", page.NegativeOutputs);
+        if (page.LinksNote is not null) b.Append($"<p>{E(page.LinksNote)}</p>\n");
+
+        b.Append("<h2>Curve detector?</h2>\n");
+        if (page.Curve is { } curve)
+        {
+            b.Append(curve.Passes
+                ? "<p>Passes notebook 02's curve criteria.</p>\n"
+                : $"<p>Fails notebook 02's curve criteria: {E(string.Join("; ", curve.Failures))}.</p>\n");
+            b.Append($"<p>Best arc {F(curve.BestCurve, "G4")}, best line {F(curve.BestLine, "G4")}, opposite bulge {F(curve.Opposite, "G4")}, " +
+                     $"full ring {F(curve.Ring, "G4")}, largest on the images {F(curve.Natural, "G4")}; orientation selectivity {F(curve.OrientationSelectivity, "0.00")}.</p>\n");
+            if (curve.Orientations.Count > 0) b.Append(PolarSvg(page.Id, curve.Orientations, curve.Responses));
+        }
+        else b.Append($"<p>{E(page.CurveNote ?? "No curve search was run.")}</p>\n");
         return Page($"{page.Model} {page.Id} — Microscope", b.ToString());
+    }
+
+    /// <summary>An orientation tuning curve as an inline SVG polar chart (responses below 0 drawn at the centre).</summary>
+    static string PolarSvg(string id, IReadOnlyList<double> degrees, IReadOnlyList<double> responses)
+    {
+        const double centre = 110, radius = 90;
+        double peak = Math.Max(1e-12, responses.Max());
+        var points = degrees.Select((d, i) =>
+        {
+            double r = radius * Math.Max(0, responses[i]) / peak, t = d * Math.PI / 180;
+            return $"{F(centre + r * Math.Cos(t), "0.##")},{F(centre - r * Math.Sin(t), "0.##")}";
+        });
+        return $"<figure><svg xmlns=\"http://www.w3.org/2000/svg\" width=\"220\" height=\"220\" role=\"img\" aria-label=\"orientation tuning of {E(id)}\">" +
+               $"<circle cx=\"{centre}\" cy=\"{centre}\" r=\"{radius}\" fill=\"none\" stroke=\"#bbb\"/>" +
+               $"<circle cx=\"{centre}\" cy=\"{centre}\" r=\"{radius / 2}\" fill=\"none\" stroke=\"#ddd\"/>" +
+               $"<line x1=\"{centre - radius}\" y1=\"{centre}\" x2=\"{centre + radius}\" y2=\"{centre}\" stroke=\"#ddd\"/>" +
+               $"<line x1=\"{centre}\" y1=\"{centre - radius}\" x2=\"{centre}\" y2=\"{centre + radius}\" stroke=\"#ddd\"/>" +
+               $"<polygon points=\"{string.Join(" ", points)}\" fill=\"rgba(26,95,180,0.25)\" stroke=\"#1a5fb4\"/></svg>" +
+               $"<figcaption>response to arcs by orientation (0° right, 90° up); outer ring {F(peak, "G4")}</figcaption></figure>\n";
     }
 
     /// <summary>
@@ -136,7 +196,7 @@ public static class MicroscopeSite
                 var layer = units[0].Layer;
                 var grid = new StringBuilder();
                 foreach (var u in units)
-                    grid.Append($"<a class=\"cell\" data-id=\"{u.Channel}\" href=\"{u.Channel}.html\"><img src=\"{u.Channel}/{u.Render}\" width=\"96\" height=\"96\" " +
+                    grid.Append($"<a class=\"cell\" data-id=\"{u.Channel}\" href=\"{u.Channel}.html\"><img src=\"{u.Channel}/{u.Thumbnail}\" width=\"96\" height=\"96\" " +
                                 $"alt=\"{E(u.Id)}\" loading=\"lazy\">{u.Channel}</a>\n");
                 var layerBody =
                     $"<nav><a href=\"../../index.html\">models</a> › <a href=\"../index.html\">{E(model)}</a> › {E(layer)}</nav>\n" +

@@ -18,6 +18,10 @@ public static class InterpEnvironment
         "all cores");
     /// <summary><c>INTERP_QUICK</c>.</summary>
     public static EnvironmentVariable Quick { get; } = new("INTERP_QUICK", "quick mode (1): notebooks take a quarter of their optimization steps; the tests set it", "full mode");
+    /// <summary><c>INTERP_SITE</c>.</summary>
+    public static EnvironmentVariable Site { get; } = new("INTERP_SITE",
+        "the folder the runner writes the notebook site to (it sets it for each notebook); notebooks put pages they build, e.g. a Microscope slice, beneath it",
+        "pages go to the cache's site folder and are linked by file path");
     /// <summary><c>INTERP_MALLOC</c>.</summary>
     public static EnvironmentVariable Malloc { get; } = new("INTERP_MALLOC",
         "the C allocator (NativeAllocator): 'tcmalloc' (required), 'glibc' (tuned for tensors), 'default' (glibc's own settings), 'auto'",
@@ -31,5 +35,5 @@ public static class InterpEnvironment
     public static EnvironmentVariable Chromium { get; } = new("INTERP_CHROMIUM", "tests: the Chromium executable the site test drives", "/usr/bin/chromium");
 
     /// <summary>All of them.</summary>
-    public static IReadOnlyList<EnvironmentVariable> All { get; } = [Cache, Data, Threads, Quick, Malloc, ResNet18Dir, Fixtures, Chromium];
+    public static IReadOnlyList<EnvironmentVariable> All { get; } = [Cache, Data, Threads, Quick, Site, Malloc, ResNet18Dir, Fixtures, Chromium];
 }

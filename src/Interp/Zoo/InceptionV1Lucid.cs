@@ -50,7 +50,8 @@ public static class InceptionV1Lucid
         Weights.License,
         new InputConvention(224, "x*255 − 117 (inception5h's input range [−117, 138]); no per-channel mean or std"),
         Availability,
-        () => Load());
+        () => Load(),
+        MainLayers: ["conv2d0", "conv2d1", "conv2d2", .. Models.InceptionV1.Blocks.Select(b => b.Name)]);
 
     /// <summary>Whether the weights are in the cache, and how to get them.</summary>
     public static ModelAvailability Availability()

@@ -43,7 +43,8 @@ public static class OpenAiClip
         r.File.License,
         Input(r.InputSize),
         () => Availability(r),
-        () => Load(r.ZooName))).ToList();
+        () => Load(r.ZooName),
+        MainLayers: ["visual.layer1", "visual.layer2", "visual.layer3", "visual.layer4"])).ToList();
 
     /// <summary>The input convention of a CLIP model of <paramref name="size"/> px.</summary>
     public static InputConvention Input(int size) =>

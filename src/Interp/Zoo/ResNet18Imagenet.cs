@@ -35,7 +35,8 @@ public static class ResNet18Imagenet
         "MIT (the NuGet package's licence)",
         new InputConvention(224, "x*255, RGB→BGR, minus ML.NET's 224×224 per-pixel mean image (channel means B 103.06, G 115.90, R 123.15); no std division"),
         Availability,
-        () => Load());
+        () => Load(),
+        MainLayers: ["layer1", "layer2", "layer3", "layer4"]);
 
     /// <summary>Where the ONNX files are, if present.</summary>
     public static ModelAvailability Availability()

@@ -1,3 +1,4 @@
+using Interp.Datasets;
 using Interp.Hooks;
 
 using Interp.Models;
@@ -12,6 +13,9 @@ namespace Interp.Zoo;
 /// <param name="Input">The input convention of the loaded model.</param>
 /// <param name="Availability">Checks whether the weights are present.</param>
 /// <param name="Loader">Loads the model (with real weights).</param>
+/// <param name="ExampleImages">The images its dataset examples come from by default (the Microscope's); null: the shipped photos.</param>
+/// <param name="MainLayers">The layers a whole-model view walks, in order: the Microscope's default layers, and each one's neighbours for
+/// its inputs and outputs.</param>
 public sealed record ZooEntry(
     string Name,
     string Description,
@@ -19,8 +23,13 @@ public sealed record ZooEntry(
     string License,
     InputConvention Input,
     Func<ModelAvailability> Availability,
-    Func<HookedModel> Loader)
+    Func<HookedModel> Loader,
+    Func<IImageSource>? ExampleImages = null,
+    IReadOnlyList<string>? MainLayers = null)
 {
+    /// <summary>The images this model's dataset examples come from by default: <see cref="ExampleImages"/>, or the shipped photos.</summary>
+    public IImageSource DefaultExampleImages() => ExampleImages?.Invoke() ?? SamplePhotos.All();
+
     /// <summary>Loads the model, or explains how to get its weights when they are absent.</summary>
     public HookedModel Load()
     {

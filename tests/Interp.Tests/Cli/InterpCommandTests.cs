@@ -30,6 +30,18 @@ public class InterpCommandTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void A_microscope_layer_links_to_its_main_layer_neighbours_or_else_to_its_neighbours_in_the_list()
+    {
+        string[] main = ["layer1", "layer2", "layer3", "layer4"];
+        Assert.Equal(("layer1", "layer3"), Interp.Cli.Verbs.MicroscopeVerb.Neighbours(["layer2"], 0, main));
+        Assert.Equal((null, "layer2"), Interp.Cli.Verbs.MicroscopeVerb.Neighbours(["layer1", "layer4"], 0, main));
+        Assert.Equal(("layer3", null), Interp.Cli.Verbs.MicroscopeVerb.Neighbours(["layer1", "layer4"], 1, main));
+        // Not a main layer: its neighbours in the list asked for.
+        Assert.Equal(("layer1", "layer3"), Interp.Cli.Verbs.MicroscopeVerb.Neighbours(["layer1", "layer2.0", "layer3"], 1, main));
+        Assert.Equal((null, null), Interp.Cli.Verbs.MicroscopeVerb.Neighbours(["layer2.0"], 0, []));
+    }
+
+    [Fact]
     public void Two_shards_on_the_command_line_merge_into_the_one_pass_result()
     {
         var dir = SampleFolder();
@@ -98,6 +110,7 @@ public class InterpCommandTests(ITestOutputHelper output)
     [InlineData("a unit range that is not one", new[] { "microscope", "--model", "resnet18", "--layers", "layer2", "--out", "m", "--units", "a-b" }, "ranges like 0-63")]
     [InlineData("a microscope shard past the count", new[] { "microscope", "--model", "resnet18", "--layers", "layer2", "--out", "m", "--shard", "3/2" }, "0 ≤ i < n")]
     [InlineData("a merge without shards", new[] { "microscope", "merge", "--out", "m" }, "Required argument missing")]
+    [InlineData("a diversity batch of one", new[] { "microscope", "--model", "resnet18", "--layers", "layer2", "--out", "m", "--diversity", "1" }, "0 (none) or at least 2")]
     public void Bad_arguments_exit_with_2_and_name_the_option_without_a_stack_trace(string what, string[] args, string expected)
     {
         var (code, _, err) = Run(args);

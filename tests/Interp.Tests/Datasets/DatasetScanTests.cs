@@ -19,7 +19,7 @@ public class DatasetScanTests
         return img;
     })];
 
-    static readonly ScanSettings Settings = new(Size: 8, TopK: 3, BatchSize: 4, CheckpointEvery: 4);
+    static readonly ScanSettings Settings = new(Size: 8, TopK: 3, BatchSize: 4, CheckpointEvery: 4, Sample: 5);
 
     [Fact]
     public void The_top_and_bottom_examples_are_the_known_ones_with_their_positions()
@@ -40,6 +40,37 @@ public class DatasetScanTests
         Assert.Equal(expected, result.Peaks(), (a, b) => Math.Abs(a - b) < 1e-6);
         var empty = ScanResult.Empty("copy", "conv", "nothing", 0, Settings, 3);
         Assert.Contains("no examples yet", Assert.Throws<InvalidOperationException>(() => empty.Peaks()).Message);
+        foreach (var t in images) t.Dispose();
+    }
+
+    [Fact]
+    public void Weakest_images_the_sample_and_examples_across_the_range_are_the_known_ones()
+    {
+        using var model = Model();
+        var images = Images();
+        var source = new MemoryImages("bright pixels", images);
+        var all = DatasetScan.Run(model, "conv", source, Settings with { Sample = 20 });
+        // Channel 1's strongest response is 0.5 + i/50 in images i = 1, 4, …, 19 and the grey 0.5 in every other image; the
+        // weakest are those at 0.5, ties by image index.
+        Assert.Equal([0, 2, 3], all.Weakest[1].Select(e => e.Image));
+        Assert.All(all.Weakest[1], e => Assert.Equal(0.5f, e.Activation));
+        // Nearest rank over the 20 images: the 13 at 0.5 (0, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18), then 1, 4, 7, 10, 13, 16, 19.
+        var spread = all.Spread(1, [0, 50, 90, 100]);
+        Assert.Equal([0, 14, 13, 19], spread.Select(e => e.Image));
+        Assert.Equal(0.5f + 13 / 50f, spread[2].Activation, 5);
+        Assert.Equal((13 % 8, 3 * 13 % 8), (spread[2].Y, spread[2].X));
+        Assert.Contains("0 to 100", Assert.Throws<ArgumentOutOfRangeException>(() => all.Spread(1, [101])).Message);
+        Assert.Contains("Sample = 0", Assert.Throws<InvalidOperationException>(() =>
+            DatasetScan.Run(model, "conv", source, Settings with { Sample = 0 }).Spread(1, [50])).Message);
+
+        // The sample of 5 is the five images whose ids hash lowest (FNV-1a, checked on its published test vectors).
+        Assert.Equal(0xcbf29ce484222325UL, ScanResult.SampleHash(""));
+        Assert.Equal(0xaf63dc4c8601ec8cUL, ScanResult.SampleHash("a"));
+        var five = DatasetScan.Run(model, "conv", source, Settings);
+        var lowest = Enumerable.Range(0, 20).OrderBy(i => ScanResult.SampleHash($"{i}")).Take(5).ToList();
+        Assert.Equal(lowest, five.Sample.Select(s => s.Image));
+        var byHand = stack(images).amax([2, 3]);                       // [20, 3]: each image's strongest value per channel
+        foreach (var s in five.Sample) Assert.Equal(byHand[s.Image].data<float>().ToArray(), s.Maxima);
         foreach (var t in images) t.Dispose();
     }
 

@@ -109,4 +109,22 @@ public class ImageSourceTests
             Assert.True(Math.Min(img.shape[1], img.shape[2]) >= 224, $"{all.Id(i)} is {img.shape[1]}×{img.shape[2]}; crops at 224 px need a short side of 224 or more");
         }
     }
+
+    [Fact]
+    public void Toy_world_images_are_the_toy_datasets_pictures_in_order_with_stable_ids()
+    {
+        var images = new ToyWorldImages(5, seed: 3);
+        var data = new Interp.ToyWorld.ToyDataset(3);
+        Assert.Equal(5, images.Count);
+        Assert.Equal("toy-world (seed 3)", images.Name);
+        Assert.Equal(["toy-3-0", "toy-3-1", "toy-3-2", "toy-3-3", "toy-3-4"], Enumerable.Range(0, 5).Select(images.Id));
+        for (int i = 0; i < 5; i++)
+        {
+            using var loaded = images.Load(i);
+            using var drawn = data.Example(i).Draw();
+            Assert.Equal(0f, (loaded - drawn).abs().max().item<float>());
+        }
+        Assert.Contains("0..4", Assert.Throws<ArgumentOutOfRangeException>(() => images.Load(5)).Message);
+        Assert.Contains("at least one", Assert.Throws<ArgumentOutOfRangeException>(() => new ToyWorldImages(0)).Message);
+    }
 }

@@ -57,6 +57,28 @@ public class ObjectiveTests
     }
 
     [Fact]
+    public void Diversity_of_a_group_is_lucids_formula_on_those_images_alone_and_zero_elsewhere()
+    {
+        var ctx = Context(5);
+        var group = Objectives.Diversity("b", first: 1, count: 3);
+        var values = V(group.Evaluate(ctx));
+        Assert.Equal(0f, values[0]);
+        Assert.Equal(0f, values[4]);
+        Assert.Equal(DiversityByHand(ctx["b"].narrow(0, 1, 3)), group.Total(ctx).item<float>(), 5);
+        // Two groups side by side: the sum of each group's formula; the JSON form round-trips.
+        var both = Objectives.Diversity("b", 0, 2) + Objectives.Diversity("b", 2, 3);
+        Assert.Equal(DiversityByHand(ctx["b"].narrow(0, 0, 2)) + DiversityByHand(ctx["b"].narrow(0, 2, 3)), both.Total(ctx).item<float>(), 5);
+        var again = Objective.FromJson(group.ToJson());
+        Assert.Equal(group.Description, again.Description);
+        Assert.Equal(group.Total(ctx).item<float>(), again.Total(ctx).item<float>());
+        Assert.Contains("images 1–3", group.Description);
+        // Refused: half a group, a group of one, a group past the batch.
+        Assert.Contains("both first and count", Assert.Throws<ArgumentException>(() => Objectives.Diversity("b", first: 1)).Message);
+        Assert.Contains("at least 2", Assert.Throws<ArgumentOutOfRangeException>(() => Objectives.Diversity("b", 0, 1)).Message);
+        Assert.Contains("images 0..4", Assert.Throws<ArgumentOutOfRangeException>(() => Objectives.Diversity("b", 4, 2).Total(ctx)).Message);
+    }
+
+    [Fact]
     public void Direction_total_variation_and_l1_match_direct_computations()
     {
         var ctx = Context();

@@ -15,8 +15,8 @@ public class MicroscopeBrowserTests(ITestOutputHelper output)
         using var model = TinyNets.Model(seed: 7);
         var root = TestPaths.Temp("microscope-browser");
         var images = new MemoryImages("four random images", [.. Enumerable.Range(0, 4).Select(i => rand([3, 16, 16], generator: new Generator().manual_seed(i)))]);
-        var settings = new MicroscopeSettings(Steps: 2, Size: 16, UnitsPerRender: 2, Examples: 2, ScanSize: 16, Inputs: 1);
-        MicroscopeBuilder.BuildLayer(model, "relu1", null, images, settings, root);
+        var settings = new MicroscopeSettings(Steps: 2, Size: 16, UnitsPerRender: 2, Examples: 2, ScanSize: 16, Links: 1, Diversity: 2);
+        MicroscopeBuilder.BuildLayer(model, "relu1", null, images, settings, root, outputLayer: "relu2");
         MicroscopeBuilder.BuildLayer(model, "relu2", null, images, settings, root, inputLayer: "relu1");
 
         await using var browser = await OfflineBrowser.LaunchAsync();

@@ -42,6 +42,9 @@ public sealed class ObjectiveJson
     public double Number(string key) => Value<double>(Required(key), key, "a number");
     /// <summary>A number field that may be absent.</summary>
     public double? OptionalNumber(string key) => _node[key] is { } n ? Value<double>(n, key, "a number") : null;
+    /// <summary>An integer field that may be absent.</summary>
+    public int? OptionalInteger(string key) => _node[key] is { } n ? Value<int>(n, key, "an integer") : null;
+
     /// <summary>The optional <c>batch</c> field: the one image an objective is restricted to.</summary>
     public int? Batch => _node["batch"] is { } n ? Value<int>(n, "batch", "a non-negative integer (an image of the batch)") : null;
     /// <summary>A unit field, e.g. <c>"layer3:42"</c>.</summary>

@@ -152,21 +152,49 @@ public static class Objectives
     /// L2-normalized, and their pairwise similarities Σ_{j≠i} ⟨G_i, G_j⟩ / N. Subtract it (e.g.
     /// <c>channel − 100·diversity</c>) to make the images of a batch differ.
     /// </summary>
-    public static Objective Diversity(string layer) =>
-        Atom(DiversityKind, $"diversity({layer})", DiversityKind.Json(("layer", layer)), [layer], ctx =>
+    /// <param name="layer">The layer whose Gram matrices are compared.</param>
+    /// <param name="first">With <paramref name="count"/>: only images first … first + count − 1 take part (N = count; the others get 0),
+    /// so one batch can hold several diverse groups, e.g. four images of each of several units.</param>
+    /// <param name="count">The size of the group that starts at <paramref name="first"/> (at least 2).</param>
+    public static Objective Diversity(string layer, int? first = null, int? count = null)
+    {
+        if (first.HasValue != count.HasValue)
+            throw new ArgumentException("Give both first and count (a group of the batch) or neither (the whole batch).", first.HasValue ? nameof(count) : nameof(first));
+        if (first is < 0) throw new ArgumentOutOfRangeException(nameof(first), first, "The group's first image cannot be negative.");
+        if (count is < 2) throw new ArgumentOutOfRangeException(nameof(count), count, "Diversity compares images with each other: a group needs at least 2.");
+        var group = first is { } f ? $", images {f}–{f + count!.Value - 1}" : "";
+        return Atom(DiversityKind, $"diversity({layer}{group})", DiversityKind.Json(("layer", layer), ("first", first), ("count", count)), [layer], ctx =>
         {
             var act = ctx[layer];
             long n = act.shape[0];
-            var flat = act.flatten(2);                                   // [N, C, P]
-            var grams = flat.matmul(flat.transpose(1, 2)).flatten(1);    // [N, C·C]
-            grams = grams / grams.norm(1, keepdim: true).clamp_min(1e-10);
-            var sims = grams.matmul(grams.t());                          // [N, N]
-            var offDiagonal = sims.sum(1) - sims.diagonal();
-            return offDiagonal / n;
+            if (first is { } start)
+            {
+                if (start + count!.Value > n)
+                    throw new ArgumentOutOfRangeException(nameof(first), $"'diversity({layer}{group})' needs images {start}–{start + count.Value - 1} but the batch has " +
+                        $"images 0..{n - 1}.");
+                var part = GramSimilarity(act.narrow(0, start, count.Value));
+                var before = zeros([start], dtype: part.dtype, device: part.device);
+                var after = zeros([n - start - count.Value], dtype: part.dtype, device: part.device);
+                return cat([before, part, after]);
+            }
+            return GramSimilarity(act);
         }, null);
+    }
 
-    static readonly ObjectiveKind DiversityKind = new("diversity", "Lucid's diversity: pairwise similarity of the batch's normalized Gram matrices",
-        BatchReduction.Sum, j => Diversity(j.String("layer")), () => Diversity("layer2"));
+    /// <summary>Σ_{j≠i} ⟨G_i, G_j⟩ / N for each image i of <paramref name="act"/> [N, C, …], with G the L2-normalized Gram matrices.</summary>
+    static Tensor GramSimilarity(Tensor act)
+    {
+        long n = act.shape[0];
+        var flat = act.flatten(2);                                   // [N, C, P]
+        var grams = flat.matmul(flat.transpose(1, 2)).flatten(1);    // [N, C·C]
+        grams = grams / grams.norm(1, keepdim: true).clamp_min(1e-10);
+        var sims = grams.matmul(grams.t());                          // [N, N]
+        var offDiagonal = sims.sum(1) - sims.diagonal();
+        return offDiagonal / n;
+    }
+
+    static readonly ObjectiveKind DiversityKind = new("diversity", "Lucid's diversity: pairwise similarity of the batch's (or a group's) normalized Gram matrices",
+        BatchReduction.Sum, j => Diversity(j.String("layer"), j.OptionalInteger("first"), j.OptionalInteger("count")), () => Diversity("layer2"));
 
     /// <summary>
     /// Lucid's alignment penalty: mean squared difference of <paramref name="layer"/> between images
