@@ -10,7 +10,7 @@ cleanup() { "$here/local-cluster.sh" stop "$work/cluster" || true; }
 trap cleanup EXIT
 "$here/local-cluster.sh" start "$work/cluster"
 export SLURM_CONF="$work/cluster/slurm.conf"
-slice=(--model resnet18 --layers layer1,layer2 --units 0-3 --steps 4 --units-per-render 1)
+slice=(--model toy-clip --layers visual.stage1,visual.stage2 --units 0-3 --steps 4 --units-per-render 1 --diversity 2)
 start=$(date +%s)
 merge=$("$here/submit-microscope.sh" 4 "$work/out" "dotnet $cli" "${slice[@]}")
 echo "submitted: 4 shards and merge job $merge"

@@ -19,11 +19,11 @@ sealed class LayerFacts : IDisposable
     readonly MicroscopeSettings _settings;
     readonly string? _inputLayer, _outputLayer;
     readonly Dictionary<int, int> _row = [];            // unit of this layer → row of the output kernels
-    readonly List<Tensor> _outputKernels = [];          // per unit of the next layer: [shard's units, kh, kw]
-    readonly double[,]? _outputSums;                    // [next layer's units, shard's units]
+    readonly List<Tensor?> _outputKernels = [];         // per unit of the next layer: [shard's units, kh, kw]; null if not linear
+    readonly double[,]? _outputSums;                    // [next layer's units, shard's units]; NaN where not linear
 
     LayerFacts(string layer, MicroscopeSettings settings, string? inputLayer, string? outputLayer, ScanResult scan, FieldGeometry field,
-        IReadOnlyList<CurveCandidate>? curves, string? curveNote, IReadOnlyList<int> units, double[,]? outputSums, List<Tensor> outputKernels)
+        IReadOnlyList<CurveCandidate>? curves, string? curveNote, IReadOnlyList<int> units, double[,]? outputSums, List<Tensor?> outputKernels)
     {
         (_layer, _settings, _inputLayer, _outputLayer, Scan, Field, Curves, CurveNote) = (layer, settings, inputLayer, outputLayer, scan, field, curves, curveNote);
         for (int i = 0; i < units.Count; i++) _row[units[i]] = i;
@@ -37,7 +37,7 @@ sealed class LayerFacts : IDisposable
     /// <summary>Every channel's curve search result, or null when the search cannot run on the layer (<see cref="CurveNote"/>).</summary>
     public IReadOnlyList<CurveCandidate>? Curves { get; }
     public string? CurveNote { get; }
-    /// <summary>Why the outputs could not be computed, when they could not.</summary>
+    /// <summary>Why the outputs, or those to some units of the next layer, could not be computed, when they could not.</summary>
     public string? OutputsNote { get; private init; }
     /// <summary>The time <see cref="Measure"/> took.</summary>
     public TimeSpan Preparation { get; private init; }
@@ -66,33 +66,51 @@ sealed class LayerFacts : IDisposable
         }
 
         double[,]? sums = null;
-        var kernels = new List<Tensor>();
+        var kernels = new List<Tensor?>();
         string? outputsNote = null;
         if (outputLayer is not null && settings.Links > 0)
         {
-            try
+            // Each unit of the next layer separately: in an Inception block some branches are convolutions of the layer
+            // (linear, so they get links) and one goes through a max pool (not linear, so it gets none).
+            int next = (int)model.Layer(outputLayer, settings.ScanSize).Shape[1];
+            sums = new double[next, units.Count];
+            using var rows = tensor(units.Select(u => (long)u).ToArray());
+            var blocked = new List<int>();
+            string? reason = null;
+            for (int d = 0; d < next; d++)
             {
-                int next = (int)model.Layer(outputLayer, settings.ScanSize).Shape[1];
-                sums = new double[next, units.Count];
-                using var rows = tensor(units.Select(u => (long)u).ToArray());
-                for (int d = 0; d < next; d++)
+                cancellation.ThrowIfCancellationRequested();
+                using var scope = NewDisposeScope();
+                ExpandedWeight weight;
+                try
                 {
-                    cancellation.ThrowIfCancellationRequested();
-                    using var scope = NewDisposeScope();
-                    using var weight = ExpandedWeights.Between(model, layer, new Unit(outputLayer, d), settings.ScanSize);
+                    weight = ExpandedWeights.Between(model, layer, new Unit(outputLayer, d), settings.ScanSize);
+                }
+                catch (InvalidOperationException e)
+                {
+                    blocked.Add(d);
+                    reason ??= e.Message;
+                    for (int i = 0; i < units.Count; i++) sums[d, i] = double.NaN;
+                    kernels.Add(null);
+                    continue;
+                }
+                using (weight)
+                {
                     var mine = weight.Weights.index_select(0, rows);
                     var sum = mine.to(float64).sum([1, 2]).data<double>().ToArray();
                     for (int i = 0; i < units.Count; i++) sums[d, i] = sum[i];
                     kernels.Add(mine.contiguous().MoveToOuterDisposeScope());
                 }
             }
-            catch (InvalidOperationException e)
+            if (blocked.Count == next)
             {
-                foreach (var k in kernels) k.Dispose();
-                kernels.Clear();
                 sums = null;
-                outputsNote = $"No outputs to {outputLayer}: {e.Message}";
+                kernels.Clear();
+                outputsNote = $"No outputs to {outputLayer}: {reason}";
             }
+            else if (blocked.Count > 0)
+                outputsNote = $"Outputs to {next - blocked.Count} of the {next} units of {outputLayer} only; its units {Ranges(blocked)} " +
+                              $"cannot be reached linearly: {reason}";
         }
         return new LayerFacts(layer, settings, inputLayer, outputLayer, scan, field, curves, note, units, sums, kernels)
         {
@@ -140,13 +158,13 @@ sealed class LayerFacts : IDisposable
         if (_outputLayer is null || _outputSums is null) return ([], []);
         int row = _row[channel];
         var sums = Enumerable.Range(0, _outputSums.GetLength(0)).Select(d => _outputSums[d, row]).ToArray();
-        return Links(_outputLayer, sums, d => _outputKernels[d][row], "out", unitDir);
+        return Links(_outputLayer, sums, d => _outputKernels[d]![row], "out", unitDir);
     }
 
     (List<WeightLink>, List<WeightLink>) Links(string otherLayer, double[] sums, Func<int, Tensor> kernel, string prefix, string unitDir)
     {
         using var scope = NewDisposeScope();
-        var order = Enumerable.Range(0, sums.Length).OrderByDescending(i => sums[i]).ThenBy(i => i).ToList();
+        var order = Enumerable.Range(0, sums.Length).Where(i => !double.IsNaN(sums[i])).OrderByDescending(i => sums[i]).ThenBy(i => i).ToList();
         var positive = order.Take(_settings.Links).Where(i => sums[i] > 0).ToList();
         var negative = order.AsEnumerable().Reverse().Take(_settings.Links).Where(i => sums[i] < 0).ToList();
         var shown = positive.Concat(negative).ToList();
@@ -161,9 +179,23 @@ sealed class LayerFacts : IDisposable
         return ([.. positive.Select(Link)], [.. negative.Select(Link)]);
     }
 
+    /// <summary>Sorted channels as ranges, e.g. "416-479" or "3,7-9".</summary>
+    static string Ranges(IReadOnlyList<int> sorted)
+    {
+        var parts = new List<string>();
+        for (int i = 0; i < sorted.Count;)
+        {
+            int j = i;
+            while (j + 1 < sorted.Count && sorted[j + 1] == sorted[j] + 1) j++;
+            parts.Add(i == j ? $"{sorted[i]}" : $"{sorted[i]}-{sorted[j]}");
+            i = j + 1;
+        }
+        return string.Join(",", parts);
+    }
+
     public void Dispose()
     {
-        foreach (var k in _outputKernels) k.Dispose();
+        foreach (var k in _outputKernels) k?.Dispose();
         _outputKernels.Clear();
     }
 }

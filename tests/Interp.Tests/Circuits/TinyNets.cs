@@ -46,6 +46,39 @@ static class TinyNets
     }
 
     public static HookedModel Model(bool residual = false, long seed = 0) => new("chain", new Chain(residual, seed), new InputConvention(16, "identity"));
+
+    /// <summary>
+    /// An Inception-like block: conv1 (3→2, 3×3) → relu1, then two branches concatenated into <c>block</c>: channel 0 is
+    /// <c>conva</c> (2→1, 3×3) of relu1, linear in it; channel 1 is <c>convb</c> (2→1, 1×1) of a 3×3 max pool of relu1, which is not.
+    /// </summary>
+    public sealed class Branches : nn.Module<Tensor, Tensor>
+    {
+        readonly SafeConv2d conv1, conva, convb;
+        readonly ReLU relu1 = nn.ReLU();
+        readonly MaxPool2d pool = nn.MaxPool2d(3, stride: 1, padding: 1);
+        readonly Identity block = nn.Identity();
+
+        public SafeConv2d ConvA => conva;
+
+        public Branches(long seed) : base("branches")
+        {
+            conv1 = new SafeConv2d(3, 2, 3, padding: 1);
+            conva = new SafeConv2d(2, 1, 3, padding: 1);
+            convb = new SafeConv2d(2, 1, 1);
+            RegisterComponents();
+            using var _ = no_grad();
+            var gen = new Generator().manual_seed(seed);
+            foreach (var p in parameters()) p.copy_(randn(p.shape, generator: gen) * 0.5);
+        }
+
+        public override Tensor forward(Tensor x)
+        {
+            var h = relu1.call(conv1.call(x));
+            return block.call(cat([conva.call(h), convb.call(pool.call(h))], 1));
+        }
+    }
+
+    public static HookedModel BranchesModel(long seed = 0) => new("branches", new Branches(seed), new InputConvention(16, "identity"));
 }
 
 /// <summary>Exact tensor comparison for the circuits tests (TorchSharp's <c>equal</c> is element-wise).</summary>

@@ -18,6 +18,27 @@ public class MicroscopeTests
             .ToDictionary(f => Path.GetRelativePath(root, f), File.ReadAllBytes), StringComparer.Ordinal);
 
     [Fact]
+    public void Outputs_link_to_the_next_layers_units_it_reaches_linearly_and_the_page_names_the_others()
+    {
+        using var model = TinyNets.BranchesModel(seed: 5);
+        var net = (TinyNets.Branches)model.Module;
+        var root = TestPaths.Temp("microscope-branches");
+        var build = MicroscopeBuilder.BuildLayer(model, "relu1", null, Images(), Tiny with { Links = 2 }, root, outputLayer: "block");
+        using var kernels = net.ConvA.Weight.to(float64).sum([2, 3]);                                  // [1, 2]: block:0's kernel sums
+        foreach (var page in build.Pages)
+        {
+            // block:0 is conva of relu1, so its expanded weight from relu1:c is conva's kernel for c; block:1 is behind a max pool.
+            var links = page.PositiveOutputs.Concat(page.NegativeOutputs).ToList();
+            var link = Assert.Single(links);
+            Assert.Equal(("block", 0), (link.Layer, link.Channel));
+            Assert.Equal(kernels[0, page.Channel].item<double>(), link.Sum, 5);
+            Assert.Contains("Outputs to 1 of the 2 units of block only; its units 1 cannot be reached linearly", page.LinksNote);
+            Assert.Contains("not linear", page.LinksNote);
+        }
+        Assert.Equal(0, model.ActiveHookCount);
+    }
+
+    [Fact]
     public void A_layer_build_writes_a_page_per_unit_with_its_renders_examples_links_and_curve_verdict_and_the_index_pages()
     {
         using var model = TinyNets.Model(seed: 3);

@@ -27,6 +27,7 @@ public sealed record NotebookKeyResult(string Notebook, string What, string Patt
         new("01-feature-visualization", "a render from its provenance is identical", @"identical to the earlier render: (True|False)", n => n[0] == 1),
         new("01-feature-visualization", "the diversity penalty lowers the similarity between images",
             @"without penalty ([\d.]+), with penalty ([\d.]+)", n => n[1] < n[0]),
+        new("02-curve-detectors", "the Microscope slice builds a page for each of its four units", @"(\d+) pages of layer2 in (\d+) s", n => n[0] == 4 && n[1] > 0),
         new("02-curve-detectors", "some layer2 channel passes every control", @"layer2: (\d+) of (\d+) channels pass", n => n[0] >= 1 && n[0] <= n[1]),
         new("02-curve-detectors", "the controls reject look-alikes a naive search keeps",
             @"A naive search \(strength only\) keeps (\d+) channels; the controls reject (\d+)", n => n[1] >= 1 && n[1] <= n[0]),

@@ -9,14 +9,16 @@ namespace Interp.Models.Clip;
 /// <summary>
 /// OpenAI's CLIP with the ModifiedResNet image tower and its causal text transformer, with OpenAI's state-dict
 /// keys, so hook names follow them (<c>visual.layer4.2</c>, <c>transformer.resblocks.11</c>). As a module its
-/// forward takes the library's images (RGB in [0, 1]), normalizes them with CLIP's mean and std and encodes them,
-/// so a <see cref="Hooks.HookedModel"/> over it hooks the image tower like any zoo model.
+/// forward takes the library's images (RGB in [0, 1]), normalizes them with CLIP's mean and std (the <c>preprocess</c>
+/// layer, as in every zoo model) and encodes them, so a <see cref="Hooks.HookedModel"/> over it hooks the image tower like any
+/// zoo model.
 /// <see cref="EncodeImage"/> and <see cref="EncodeText"/> are OpenAI's methods, on already normalized images.
 /// </summary>
 public sealed class ClipModel : nn.Module<Tensor, Tensor>, IClipModel
 {
     readonly Parameter positional_embedding, text_projection, logit_scale;
     readonly ClipVisionTower visual;
+    readonly nn.Module<Tensor, Tensor> preprocess = new ClipNormalization();
     readonly nn.Module<Tensor, Tensor> transformer;
     readonly Embedding token_embedding;
     readonly LayerNorm ln_final;
@@ -31,6 +33,7 @@ public sealed class ClipModel : nn.Module<Tensor, Tensor>, IClipModel
         register_parameter("positional_embedding", positional_embedding);
         register_parameter("text_projection", text_projection);
         register_parameter("logit_scale", logit_scale);
+        register_module("preprocess", preprocess);
         visual = new ClipVisionTower(config);
         register_module("visual", visual);
         var blocks = Enumerable.Range(0, config.TransformerLayers)
@@ -71,7 +74,7 @@ public sealed class ClipModel : nn.Module<Tensor, Tensor>, IClipModel
     public Tensor EncodeImage(Tensor images)
     {
         using var scope = NewDisposeScope();
-        return EncodeNormalizedImage(ClipPreprocess.Normalize(images)).MoveToOuterDisposeScope();
+        return EncodeNormalizedImage(preprocess.call(images)).MoveToOuterDisposeScope();
     }
 
     /// <summary>Image features [N, embed] of CLIP-normalized images [N, 3, H, W] (<see cref="ClipPreprocess.Normalize"/>); not L2-normalized.</summary>
@@ -191,6 +194,15 @@ public sealed class ClipModel : nn.Module<Tensor, Tensor>, IClipModel
         foreach (var (name, b) in script.named_buffers()) dict[name] = b;
         return FromStateDict(dict);
     }
+}
+
+/// <summary>
+/// <see cref="ClipPreprocess.Normalize"/> as a module without parameters (the state dict keeps OpenAI's keys), so the
+/// normalization is a layer that hooks see, and that analyses which must look through it (receptive fields) can replace.
+/// </summary>
+sealed class ClipNormalization() : nn.Module<Tensor, Tensor>(nameof(ClipNormalization))
+{
+    public override Tensor forward(Tensor image) => ClipPreprocess.Normalize(image);
 }
 
 /// <summary>CLIP's image preprocessing: resize the shorter side to the input size (bicubic), centre-crop, normalize with CLIP's mean and std.</summary>
