@@ -113,6 +113,26 @@ public static class ReceptiveFields
                 return cache[layer][0, channel, uy, ux].item<double>() > 0;
             }
 
+            // Non-negative weights, zero biases, ReLUs and pools make the model positively homogeneous: a black image gives exactly
+            // zero everywhere, and a faint grey one (faint, so a local response norm is the identity) a positive value at the unit,
+            // doubling when the grey doubles. Otherwise something the probe did not make the identity (an input transform outside
+            // the 'preprocess' layer, a normalization over positions) shifts or rescales the values, and the search would be meaningless.
+            using (NewDisposeScope())
+            using (no_grad())
+            {
+                double At(double grey)
+                {
+                    using var cache = model.RunWithCache(full([1, 3, size, size], grey, dtype: float64), [layer], stopEarly: true);
+                    return grey == 0 ? cache[layer].abs().max().item<double>() : cache[layer][0, channel, uy, ux].item<double>();
+                }
+                double black = At(0), grey = At(1e-6), twice = At(2e-6);
+                if (black != 0 || grey <= 0 || Math.Abs(twice - 2 * grey) > 1e-6 * twice)
+                    throw new InvalidOperationException($"The receptive field of {unit} cannot be probed: with non-negative weights, zero biases, and batch " +
+                        $"norms and the 'preprocess' layer as the identity, '{layer}' should be zero for a black image and grow in proportion to a grey " +
+                        $"one, and it does not ({black:G3} for black, {grey:G3} and {twice:G3} for grey 1e-6 and 2e-6), so something else shifts or " +
+                        "normalizes the values on the way (an input transform must be the model's 'preprocess' layer).");
+            }
+
             // Start from the pixel under the unit's position, or the nearest one that reaches it.
             var (h, w) = LayerSide(model, layer, size);
             int sy = Math.Clamp((int)((uy + 0.5) * size / h), 0, size - 1);

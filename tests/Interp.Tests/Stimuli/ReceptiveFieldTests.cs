@@ -111,4 +111,38 @@ public class ReceptiveFieldTests(ResNet18Fixture fixture, ITestOutputHelper outp
         Assert.Equal((direct.Top, direct.Left, direct.Bottom, direct.Right), (fromGeometry.Top, fromGeometry.Left, fromGeometry.Bottom, fromGeometry.Right));
         output.WriteLine($"{layer3}; layer3@1,12 at 224 px: {direct}");
     }
+
+    [Theory]
+    [InlineData("visual.stage1", 7, 2, -3)]
+    [InlineData("visual.stage2", 19, 4, -9)]
+    [InlineData("visual.stage3", 43, 8, -21)]
+    [InlineData("visual.stage4", 91, 16, -45)]
+    public void The_toy_clips_fields_equal_the_arithmetic_of_its_stages(string layer, int size, int jump, int start)
+    {
+        // Each stage: a 3×3 convolution of stride 2 and a 3×3 of stride 1, both padded by 1 (the 1×1 shortcut sees less), so
+        // the field grows by 2·jump and then by 2·(2·jump), the jump doubles, and the field is centred on jump·y.
+        using var model = ToyClipWeights.Entry.Load();
+        var geometry = ReceptiveFields.GeometryFor(model, layer, 64);
+        Assert.Equal(new FieldGeometry(layer, 64, size, jump, start, start), geometry);
+    }
+
+    [Fact]
+    public void A_model_that_shifts_its_input_outside_the_preprocess_layer_is_refused_rather_than_probed_wrongly()
+    {
+        var net = new Shifted();
+        using var model = new Interp.Hooks.HookedModel("shifted", net, new Interp.Hooks.InputConvention(16, "identity"));
+        var e = Assert.Throws<InvalidOperationException>(() => ReceptiveFields.FromArchitecture(model, Unit.Parse("relu:0")));
+        Assert.Contains("'preprocess' layer", e.Message);
+        Assert.Equal(0, model.ActiveHookCount);
+    }
+
+    sealed class Shifted : nn.Module<Tensor, Tensor>
+    {
+        readonly SafeConv2d conv = new(3, 2, 3, padding: 1);
+        readonly TorchSharp.Modules.ReLU relu = nn.ReLU();
+
+        public Shifted() : base("shifted") => RegisterComponents();
+
+        public override Tensor forward(Tensor x) => relu.call(conv.call(x - 0.5));
+    }
 }

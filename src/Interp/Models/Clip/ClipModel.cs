@@ -196,15 +196,6 @@ public sealed class ClipModel : nn.Module<Tensor, Tensor>, IClipModel
     }
 }
 
-/// <summary>
-/// <see cref="ClipPreprocess.Normalize"/> as a module without parameters (the state dict keeps OpenAI's keys), so the
-/// normalization is a layer that hooks see, and that analyses which must look through it (receptive fields) can replace.
-/// </summary>
-sealed class ClipNormalization() : nn.Module<Tensor, Tensor>(nameof(ClipNormalization))
-{
-    public override Tensor forward(Tensor image) => ClipPreprocess.Normalize(image);
-}
-
 /// <summary>CLIP's image preprocessing: resize the shorter side to the input size (bicubic), centre-crop, normalize with CLIP's mean and std.</summary>
 public static class ClipPreprocess
 {

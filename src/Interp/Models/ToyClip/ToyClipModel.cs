@@ -83,6 +83,7 @@ public sealed class ToyClipModel : nn.Module<Tensor, Tensor>, IClipModel
     /// <summary>Width of the shared embedding space and of the text transformer.</summary>
     public const int Width = 128;
 
+    readonly ToyClipPreprocess preprocess = new();
     readonly Sequential visual;
     readonly Linear visualProjection;
     readonly Embedding tokenEmbedding;
@@ -136,7 +137,7 @@ public sealed class ToyClipModel : nn.Module<Tensor, Tensor>, IClipModel
     public Tensor EncodeImage(Tensor images)
     {
         using var scope = NewDisposeScope();
-        var features = visual.call(images - 0.5).mean([2, 3]);
+        var features = visual.call(preprocess.call(images)).mean([2, 3]);
         return visualProjection.call(features).MoveToOuterDisposeScope();
     }
 
