@@ -222,6 +222,41 @@ public static class Benchmarks
     }
 
     /// <summary>
+    /// Sparse autoencoder training on the toy CLIP's <c>visual.stage4</c> (128 channels, 4×4 positions) over toy-world pictures:
+    /// the activation stream's vectors per second, then, for each dictionary size, training vectors per second on vectors held in
+    /// memory, and the process's resident memory before and after (it should not grow with the steps).
+    /// </summary>
+    public static IEnumerable<object> SaeSpeed(int images, int steps, int batch, int threads)
+    {
+        set_num_threads(threads);
+        using var model = ModelZoo.Load("toy-clip");
+        var world = new Interp.Datasets.ToyWorldImages(images);
+        var sw = Stopwatch.StartNew();
+        using var stream = new Interp.Dictionary.LayerActivations(model, "visual.stage4", world, imagesPerBuffer: 64);
+        using var stored = Interp.Dictionary.StoredActivations.From(stream, (int)stream.VectorsPerEpoch);
+        double streamS = sw.Elapsed.TotalSeconds;
+        yield return new { cpu = CpuInfo.Current.Identity, what = "stream", layer = "visual.stage4", images, vectors = stored.Count, threads,
+            vectors_per_s = Math.Round(stored.Count / streamS, 0) };
+        foreach (var (kind, multiple) in new[] { (Interp.Dictionary.SaeKind.TopK, 2), (Interp.Dictionary.SaeKind.TopK, 4), (Interp.Dictionary.SaeKind.TopK, 8),
+                     (Interp.Dictionary.SaeKind.ReluL1, 4) })
+        {
+            var settings = new Interp.Dictionary.SaeSettings(128, 128 * multiple, kind, K: 16, L1: 0.3, BatchSize: batch, Steps: steps);
+            using var sae = new Interp.Dictionary.SparseAutoencoder(settings);
+            GC.Collect();
+            long before = Process.GetCurrentProcess().WorkingSet64;
+            var history = Interp.Dictionary.SaeTraining.Train(sae, stored);
+            long after = Process.GetCurrentProcess().WorkingSet64;
+            // The first tenth is warm-up; the rate is over the rest.
+            int skip = Math.Max(1, steps / 10);
+            double seconds = history[^1].Seconds - history[skip - 1].Seconds;
+            var held = Interp.Dictionary.SaeEvaluation.Measure(sae, stored, 0, (int)Math.Min(stored.Count, 8192));
+            yield return new { cpu = CpuInfo.Current.Identity, what = $"train {kind}", features = settings.Features, batch, steps, threads,
+                vectors_per_s = Math.Round((steps - skip) * (double)batch / seconds, 0), fvu_on_training_vectors = Math.Round(held.Fvu, 4), l0 = Math.Round(held.L0, 2),
+                dead = held.Dead, rss_before_mb = before >> 20, rss_after_mb = after >> 20 };
+        }
+    }
+
+    /// <summary>
     /// The median time of a render step after the steps with redirected ReLU gradients and a warm-up, and the objective at the end.
     /// <paramref name="between"/>, when given, runs after each measured step (outside the step's time); its own times are returned.
     /// </summary>

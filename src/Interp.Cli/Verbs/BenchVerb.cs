@@ -41,7 +41,7 @@ static class BenchVerb
     public static Command Build()
     {
         var command = new Command("bench", "Benchmarks of rendering, scanning and CLIP on this CPU (each row names it).");
-        foreach (var verb in new[] { Render(), RenderOne(), Profile(), Units(), Soak(), Clip(), Scan(), Curves(), Sizes(), SizesOne() }) command.Subcommands.Add(verb);
+        foreach (var verb in new[] { Render(), RenderOne(), Profile(), Units(), Soak(), Clip(), Scan(), Curves(), Sizes(), SizesOne(), Sae() }) command.Subcommands.Add(verb);
         return command;
     }
 
@@ -194,6 +194,23 @@ static class BenchVerb
         command.SetAction(parsed =>
         {
             Write(parsed, format, [Benchmarks.ScanSpeed(parsed.GetValue(layer)!, parsed.GetValue(images), parsed.GetValue(batch), parsed.GetValue(threads))], "scan speed");
+            return 0;
+        });
+        return command;
+    }
+
+    static Command Sae()
+    {
+        var images = Options.Integer("--images", "Toy-world pictures streamed (16 vectors each); default 2048.", 2048);
+        var steps = Options.Integer("--steps", "Training steps per dictionary; default 300.", 300);
+        var batch = Options.Integer("--batch", "Vectors per step; default 1024.", 1024);
+        var (threads, format) = (Options.Threads(2), Format());
+        var command = new Command("sae", "Sparse autoencoder training on the toy CLIP's visual.stage4: stream and training vectors per second, resident memory.")
+            { images, steps, batch, threads, format };
+        command.SetAction(parsed =>
+        {
+            Write(parsed, format, Benchmarks.SaeSpeed(parsed.GetValue(images), parsed.GetValue(steps), parsed.GetValue(batch), parsed.GetValue(threads)).ToList(),
+                "sparse autoencoders");
             return 0;
         });
         return command;
