@@ -83,3 +83,20 @@ public class LayerActivationsTests
         Assert.True(evaluation.L0 <= 1);
     }
 }
+
+/// <summary>Vectors held in memory: row i mod N, copied at construction.</summary>
+public class StoredActivationsTests
+{
+    [Fact]
+    public void Batches_wrap_around_the_stored_rows_and_bad_requests_are_refused()
+    {
+        using var rows = arange(12, dtype: float32).reshape(6, 2);
+        using var stored = new StoredActivations("six rows", rows);
+        rows.zero_();                                                          // a copy: the source changing later does not matter
+        using var batch = stored.Batch(4, 4);                                  // rows 4, 5, 0, 1
+        Assert.Equal(new float[] { 8, 9, 10, 11, 0, 1, 2, 3 }, batch.data<float>().ToArray());
+        Assert.Equal((2, 6L), (stored.Width, stored.Count));
+        Assert.Throws<ArgumentOutOfRangeException>(() => stored.Batch(-1, 2));
+        Assert.Contains("[N, Width]", Assert.Throws<ArgumentException>(() => new StoredActivations("flat", zeros(6))).Message);
+    }
+}
