@@ -33,9 +33,11 @@ public static class MicroscopeBuilder
     /// <param name="images">The dataset examples' image set (e.g. <see cref="SamplePhotos.All"/>, or a folder of ImageNet).</param>
     /// <param name="inputLayer">The layer whose units feed this one (its strongest inputs are shown and linked), or null for none.</param>
     /// <param name="outputLayer">The layer this one feeds (its strongest outputs are shown and linked), or null for none.</param>
+    /// <param name="replaceOtherBuilds">Delete the layer's units built under another key (other settings, images or library version)
+    /// instead of refusing to build: for a scratch slice a notebook rebuilds, not for a site built in shards.</param>
     public static LayerBuild BuildLayer(HookedModel model, string layer, IReadOnlyList<int>? units, IImageSource images, MicroscopeSettings settings,
         string outDir, string? inputLayer = null, string? outputLayer = null, Shard? shard = null, IProgress<MicroscopeProgress>? progress = null,
-        CancellationToken cancellation = default)
+        bool replaceOtherBuilds = false, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(images);
@@ -57,9 +59,15 @@ public static class MicroscopeBuilder
         var key = settings.Key(model.Name, model.Dtype.ToString(), images.Name, images.Count, get_num_threads());
         var layerDir = MicroscopeSite.LayerFolder(outDir, model.Name, layer);
         Directory.CreateDirectory(layerDir);
-        foreach (var other in MicroscopeSite.ReadUnits(layerDir).Where(p => p.Key != key).Take(1))
-            throw new InvalidOperationException($"'{layerDir}' holds units built with other settings, model or images (unit {other.Id}, key {other.Key}; this build's key " +
-                $"is {key}). Build into another folder, or delete that one.");
+        var others = MicroscopeSite.ReadUnits(layerDir).Where(p => p.Key != key).ToList();
+        if (others.Count > 0 && !replaceOtherBuilds)
+            throw new InvalidOperationException($"'{layerDir}' holds units built with other settings, model, images or library version (unit {others[0].Id}, key " +
+                $"{others[0].Key}; this build's key is {key}). Build into another folder, delete that one, or replace them (replaceOtherBuilds).");
+        foreach (var other in others)
+        {
+            Directory.Delete(Path.Combine(layerDir, other.Channel.ToString(CultureInfo.InvariantCulture)), recursive: true);
+            File.Delete(Path.Combine(layerDir, $"{other.Channel}.html"));
+        }
 
         int k = settings.UnitsPerRender;
         var groups = wanted.GroupBy(c => c / k).ToList();

@@ -161,3 +161,33 @@ public class SparseAutoencoderTests(ITestOutputHelper output)
         Assert.Contains("[N, 16]", Assert.Throws<ArgumentException>(() => sae.Encode(zeros(3, 8))).Message);
     }
 }
+
+/// <summary>Dictionaries on disk: the same bits back, and refused for another model or layer.</summary>
+public class DictionaryFileTests
+{
+    [Fact]
+    public void A_saved_dictionary_loads_bit_for_bit_and_only_for_its_model_and_layer()
+    {
+        var settings = new SaeSettings(Width: 8, Features: 32, K: 2, Steps: 5, BatchSize: 16);
+        using var data = new PlantedDictionary(8, 16, 2, seed: 1);
+        using var sae = new SparseAutoencoder(settings);
+        SaeTraining.Train(sae, data);
+        var path = Path.Combine(TestPaths.Temp("dictionary-file"), "layer2.json");
+        var info = new DictionaryInfo("resnet18", "layer2", 0.25, settings, data.Name);
+        DictionaryFile.Save(path, sae, info);
+        var (loaded, read) = DictionaryFile.Load(path, "resnet18", "layer2");
+        using (loaded)
+        {
+            Assert.Equal(info, read);
+            Assert.True(loaded.Decoder.SameAs(sae.Decoder) && loaded.Encoder.SameAs(sae.Encoder) && loaded.EncoderBias.SameAs(sae.EncoderBias)
+                        && loaded.DecoderBias.SameAs(sae.DecoderBias));
+        }
+        Assert.Contains("of resnet18 layer2, not of resnet18 layer3",
+            Assert.Throws<InvalidOperationException>(() => DictionaryFile.Load(path, "resnet18", "layer3")).Message);
+        Assert.Contains("not of toy-clip layer2", Assert.Throws<InvalidOperationException>(() => DictionaryFile.Load(path, "toy-clip", "layer2")).Message);
+        File.WriteAllText(path, "{ not json");
+        Assert.Contains("not a dictionary file", Assert.Throws<InvalidDataException>(() => DictionaryFile.ReadInfo(path)).Message);
+        var mismatched = info with { Settings = settings with { K = 3 } };
+        Assert.Contains("are not the autoencoder's", Assert.Throws<ArgumentException>(() => DictionaryFile.Save(path, sae, mismatched)).Message);
+    }
+}

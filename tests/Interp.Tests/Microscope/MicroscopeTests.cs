@@ -218,5 +218,10 @@ public class MicroscopeTests
         var e = Assert.Throws<InvalidDataException>(() => MicroscopeSite.Merge([other], root));
         Assert.Contains("relu2:0 differs", e.Message);
         Assert.Contains("keys", e.Message);
+        // A build asked to replace other builds to replace them: then every unit of the other build goes, and the new one is built.
+        MicroscopeBuilder.BuildLayer(model, "relu2", [1], Images(), Tiny with { Steps = 4 }, root, replaceOtherBuilds: true);
+        var rebuilt = MicroscopeSite.ReadUnits(MicroscopeSite.LayerFolder(root, "chain", "relu2"));
+        Assert.Equal([1], rebuilt.Select(p => p.Channel));
+        Assert.False(File.Exists(Path.Combine(MicroscopeSite.LayerFolder(root, "chain", "relu2"), "0.html")));
     }
 }
