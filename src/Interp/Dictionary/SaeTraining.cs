@@ -105,8 +105,9 @@ public static class SaeTraining
         using var scope = NewDisposeScope();
         using var _ = no_grad();
         var errors = (sae.forward(x) - x).pow(2).sum(1).to(float64);
-        if (errors.sum().item<double>() <= 0) return 0;      // a perfect reconstruction leaves nothing to resample towards
-        int take = Math.Min(dead.Length, (int)x.shape[0]);
+        // Only badly reconstructed vectors are candidates (a perfect reconstruction leaves nothing to resample towards).
+        int take = Math.Min(dead.Length, (int)(errors > 0).sum().item<long>());
+        if (take == 0) return 0;
         var generator = new Generator().manual_seed(unchecked(settings.Seed * 1_000_003 + step));
         var chosen = errors.pow(2).multinomial(take, replacement: false, generator: generator);
         var directions = x.index_select(0, chosen) - sae.DecoderBias;
