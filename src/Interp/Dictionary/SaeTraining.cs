@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using System.Text.Json;
+using Interp.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -37,15 +37,12 @@ public static class SaeTraining
             var history = new List<SaeStep>();
             var sinceFired = new long[settings.Features];
             int start = 0;
-            if (checkpointPath is not null && File.Exists(checkpointPath))
+            if (checkpointPath is not null && TrainingCheckpoint.ReadRecord<Checkpoint>(checkpointPath, "sparse autoencoder") is { } saved)
             {
-                var saved = JsonSerializer.Deserialize<Checkpoint>(File.ReadAllText(checkpointPath))
-                    ?? throw new InvalidDataException($"'{checkpointPath}' is not a sparse autoencoder checkpoint.");
                 if (saved.Settings != settings || saved.Source != source.Name)
                     throw new InvalidOperationException($"'{checkpointPath}' is a checkpoint of another run ({saved.Settings} on '{saved.Source}'); this run is " +
                         $"{settings} on '{source.Name}'. Use another path or delete it.");
-                sae.load(checkpointPath + ".model");
-                optimizer.load_state_dict(checkpointPath + ".optimizer");
+                TrainingCheckpoint.LoadState(checkpointPath, sae, optimizer);
                 (start, sinceFired, history) = (saved.NextStep, saved.SinceFired, saved.History);
             }
             var watch = Stopwatch.StartNew();
@@ -81,7 +78,7 @@ public static class SaeTraining
                 history.Add(record);
                 progress?.Report(record);
                 if (checkpointPath is not null && ((step + 1) % settings.CheckpointEvery == 0 || step + 1 == end))
-                    Save(checkpointPath, sae, optimizer, new Checkpoint(settings, source.Name, step + 1, sinceFired, history));
+                    TrainingCheckpoint.Save(checkpointPath, sae, optimizer, new Checkpoint(settings, source.Name, step + 1, sinceFired, history));
             }
             return history;
         }
@@ -120,17 +117,5 @@ public static class SaeTraining
         sae.EncoderBias.index_fill_(0, rows, 0);
         foreach (var i in dead.Take(take)) sinceFired[i] = 0;
         return take;
-    }
-
-    static void Save(string path, SparseAutoencoder sae, Adam optimizer, Checkpoint checkpoint)
-    {
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        // Whole files only: write beside, then move into place, the JSON last (it says which step the weights belong to).
-        sae.save(path + ".model.tmp");
-        optimizer.save_state_dict(path + ".optimizer.tmp");
-        File.WriteAllText(path + ".tmp", JsonSerializer.Serialize(checkpoint));
-        File.Move(path + ".model.tmp", path + ".model", overwrite: true);
-        File.Move(path + ".optimizer.tmp", path + ".optimizer", overwrite: true);
-        File.Move(path + ".tmp", path, overwrite: true);
     }
 }

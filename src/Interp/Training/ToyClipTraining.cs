@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using System.Text.Json;
+using Interp.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using Interp.Models.ToyClip;
@@ -53,15 +53,12 @@ public static class ToyClipTraining
                                            new AdamW.ParamGroup(other, new AdamW.Options { weight_decay = 0 })], lr: settings.LearningRate);
         var history = new List<ToyTrainingStep>();
         int start = 0;
-        if (checkpointPath is not null && File.Exists(checkpointPath))
+        if (checkpointPath is not null && TrainingCheckpoint.ReadRecord<Checkpoint>(checkpointPath, "toy CLIP") is { } saved)
         {
-            var saved = JsonSerializer.Deserialize<Checkpoint>(File.ReadAllText(checkpointPath))
-                ?? throw new InvalidDataException($"'{checkpointPath}' is not a toy CLIP checkpoint.");
             if (saved.Settings != settings)
                 throw new InvalidOperationException(
                     $"'{checkpointPath}' is a checkpoint of another run ({saved.Settings}); this run is {settings}. Use another path or delete it.");
-            model.load(checkpointPath + ".model");
-            optimizer.load_state_dict(checkpointPath + ".optimizer");
+            TrainingCheckpoint.LoadState(checkpointPath, model, optimizer);
             (start, history) = (saved.NextStep, saved.History);
         }
         model.train();
@@ -81,22 +78,9 @@ public static class ToyClipTraining
             history.Add(record);
             progress?.Report(record);
             if (checkpointPath is not null && ((step + 1) % settings.CheckpointEvery == 0 || step + 1 == end))
-                Save(checkpointPath, model, optimizer, new Checkpoint(settings, step + 1, history));
+                TrainingCheckpoint.Save(checkpointPath, model, optimizer, new Checkpoint(settings, step + 1, history));
         }
         model.eval();
         return history;
-    }
-
-    static void Save(string path, ToyClipModel model, AdamW optimizer, Checkpoint checkpoint)
-    {
-        var dir = Path.GetDirectoryName(Path.GetFullPath(path))!;
-        Directory.CreateDirectory(dir);
-        // Whole files only: write beside, then move into place, the JSON last (it says which step the weights belong to).
-        model.save(path + ".model.tmp");
-        optimizer.save_state_dict(path + ".optimizer.tmp");
-        File.WriteAllText(path + ".tmp", JsonSerializer.Serialize(checkpoint));
-        File.Move(path + ".model.tmp", path + ".model", overwrite: true);
-        File.Move(path + ".optimizer.tmp", path + ".optimizer", overwrite: true);
-        File.Move(path + ".tmp", path, overwrite: true);
     }
 }
