@@ -32,9 +32,7 @@ static class TinyNets
             conv3 = new SafeConv2d(2, 2, 3, padding: 1);
             _residual = residual;
             RegisterComponents();
-            using var _ = no_grad();
-            var gen = new Generator().manual_seed(seed);
-            foreach (var p in parameters()) p.copy_(randn(p.shape, generator: gen) * 0.5);
+            SeedWeights(this, seed);
         }
 
         public override Tensor forward(Tensor x)
@@ -43,6 +41,14 @@ static class TinyNets
             var h2 = relu2.call(conv2.call(h1));
             return conv3.call(_residual ? h2 + h1 : h2);
         }
+    }
+
+    /// <summary>Every parameter of <paramref name="module"/> drawn from N(0, 0.5²) with one generator of <paramref name="seed"/>, in registration order.</summary>
+    static void SeedWeights(nn.Module module, long seed)
+    {
+        using var _ = no_grad();
+        var gen = new Generator().manual_seed(seed);
+        foreach (var p in module.parameters()) p.copy_(randn(p.shape, generator: gen) * 0.5);
     }
 
     public static HookedModel Model(bool residual = false, long seed = 0) => new("chain", new Chain(residual, seed), new InputConvention(16, "identity"));
@@ -66,9 +72,7 @@ static class TinyNets
             conva = new SafeConv2d(2, 1, 3, padding: 1);
             convb = new SafeConv2d(2, 1, 1);
             RegisterComponents();
-            using var _ = no_grad();
-            var gen = new Generator().manual_seed(seed);
-            foreach (var p in parameters()) p.copy_(randn(p.shape, generator: gen) * 0.5);
+            SeedWeights(this, seed);
         }
 
         public override Tensor forward(Tensor x)
