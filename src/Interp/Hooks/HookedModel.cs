@@ -43,14 +43,14 @@ public partial class HookedModel : IDisposable
     /// <summary>Every hookable layer name, in module order.</summary>
     public IReadOnlyList<string> LayerNames => [.. _layers.Keys];
 
-    /// <summary>Whether <paramref name="layer"/> names a hookable layer.</summary>
-    public bool HasLayer(string layer) => _layers.ContainsKey(layer);
+    /// <summary>Whether <paramref name="layer"/> names a hookable layer or an attached view.</summary>
+    public bool HasLayer(string layer) => _layers.ContainsKey(layer) || _views.ContainsKey(layer);
 
     /// <summary>Throws a clear error (listing the nearest valid names) when <paramref name="layer"/> is unknown.</summary>
     public void RequireLayer(string layer)
     {
-        if (!_layers.ContainsKey(layer))
-            throw new ArgumentException(NearestNames.UnknownMessage("layer", layer, _layers.Keys.ToList()), nameof(layer));
+        if (!HasLayer(layer))
+            throw new ArgumentException(NearestNames.UnknownMessage("layer", layer, [.. _layers.Keys, .. _views.Keys]), nameof(layer));
     }
 
     /// <summary>Runs the model (no gradient bookkeeping unless the caller enables it).</summary>
@@ -64,7 +64,7 @@ public partial class HookedModel : IDisposable
 
     /// <summary>
     /// Every hookable layer with its module type and output shape for a batch of one
-    /// <paramref name="size"/>×<paramref name="size"/> image (default: the model's input size).
+    /// <paramref name="size"/>×<paramref name="size"/> image (default: the model's input size), then the attached views.
     /// </summary>
     public IReadOnlyList<LayerInfo> Layers(int? size = null)
     {
@@ -81,6 +81,7 @@ public partial class HookedModel : IDisposable
         finally { foreach (var h in handles) h.Dispose(); }
         var result = _layers.Where(kv => shapes.ContainsKey(kv.Key))
             .Select(kv => new LayerInfo(kv.Key, kv.Value.GetType().Name, shapes[kv.Key])).ToList();
+        result.AddRange(ViewInfos(result).ToList());
         _layerInfo[s] = result;
         return result;
     }
@@ -97,7 +98,11 @@ public partial class HookedModel : IDisposable
     /// Registers a forward hook on <paramref name="layer"/>. <paramref name="hook"/> sees the output;
     /// returning a tensor replaces it (edit), returning null leaves it (read). Dispose the handle to remove it.
     /// </summary>
-    public HookHandle Hook(string layer, Func<Tensor, Tensor?> hook) => HookInputOutput(layer, (_, output) => hook(output));
+    public HookHandle Hook(string layer, Func<Tensor, Tensor?> hook)
+    {
+        RequireLayer(layer);
+        return IsModuleLayer(layer) ? HookInputOutput(layer, (_, output) => hook(output)) : HookView(layer, hook);
+    }
 
     /// <summary>
     /// Registers a forward hook that sees the layer's input and output (for the renderer's ReLU gradient
@@ -105,7 +110,8 @@ public partial class HookedModel : IDisposable
     /// </summary>
     internal HookHandle HookInputOutput(string layer, Func<Tensor, Tensor, Tensor?> hook)
     {
-        RequireLayer(layer);
+        if (!IsModuleLayer(layer))
+            throw new ArgumentException(NearestNames.UnknownMessage("module layer", layer, [.. _layers.Keys]), nameof(layer));
         var remover = _layers[layer].register_forward_hook((_, input, output) => hook(input, output)!);
         Interlocked.Increment(ref _activeHooks);
         return new HookHandle(() =>
