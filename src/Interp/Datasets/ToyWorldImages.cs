@@ -28,6 +28,13 @@ public sealed class ToyWorldImages : IImageSource
     public int Count { get; }
     /// <inheritdoc/>
     public string Id(int index) => $"toy-{_data.Seed}-{index}";
+    /// <summary>What picture <paramref name="index"/> shows (see <see cref="ToyExample.Concepts"/>), for concept purity.</summary>
+    public IReadOnlyList<string> Concepts(int index)
+    {
+        if (index < 0 || index >= Count) throw new ArgumentOutOfRangeException(nameof(index), index, $"The set has pictures 0..{Count - 1}.");
+        return _data.Example(index).Concepts;
+    }
+
     /// <inheritdoc/>
     public Tensor Load(int index)
     {

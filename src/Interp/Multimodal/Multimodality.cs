@@ -27,6 +27,48 @@ public sealed record MultimodalityReport(string Layer, IReadOnlyList<string> Con
     /// <summary>The share of permutations with at least as many multimodal units as the real labels (with the +1 correction).</summary>
     public double PValue => (ShuffledCounts.Count(c => c >= MultimodalUnits.Count) + 1.0) / (ShuffledCounts.Count + 1.0);
 
+    /// <summary>
+    /// The concept-level count: a unit counts when its strongest concept relative to the other units — each concept's responses
+    /// standardized across units (z-scores over the units, per concept) — is the same concept on pictures and on words, with
+    /// both z-scores at least <paramref name="z"/>; against the same count with the words' concepts permuted.
+    /// </summary>
+    public ConceptLevelCount ConceptLevel(double z = 1, int permutations = 1000, int seed = 0)
+    {
+        if (!double.IsFinite(z)) throw new ArgumentOutOfRangeException(nameof(z), z, "The z threshold is a finite number of standard deviations, e.g. 1.");
+        if (permutations < 1) throw new ArgumentOutOfRangeException(nameof(permutations), permutations, "Run at least one permutation.");
+        var zp = Standardized(Pictures);
+        var zw = Standardized(Words);
+        int concepts = Concepts.Count, units = Scores.Count;
+        var identity = Enumerable.Range(0, concepts).ToArray();
+        List<int> Count(int[] wordOrder) => [.. Enumerable.Range(0, units).Where(u =>
+        {
+            int p = Enumerable.Range(0, concepts).MaxBy(k => zp[k, u]);
+            int w = Enumerable.Range(0, concepts).MaxBy(k => zw[wordOrder[k], u]);
+            return p == w && zp[p, u] >= z && zw[wordOrder[w], u] >= z;
+        })];
+        var random = new Random(seed);
+        var shuffled = new List<int>(permutations);
+        for (int i = 0; i < permutations; i++) shuffled.Add(Count([.. identity.OrderBy(_ => random.Next())]).Count);
+        return new ConceptLevelCount(Count(identity), z, shuffled);
+    }
+
+    /// <summary>[concept, unit] → each concept's row as z-scores over the units (0 for a row with no spread).</summary>
+    static double[,] Standardized(double[,] profile)
+    {
+        int c = profile.GetLength(0), u = profile.GetLength(1);
+        var z = new double[c, u];
+        for (int k = 0; k < c; k++)
+        {
+            double mean = 0, sq = 0;
+            for (int j = 0; j < u; j++) mean += profile[k, j];
+            mean /= u;
+            for (int j = 0; j < u; j++) sq += (profile[k, j] - mean) * (profile[k, j] - mean);
+            double sd = Math.Sqrt(sq / u);
+            for (int j = 0; j < u; j++) z[k, j] = sd > 0 ? (profile[k, j] - mean) / sd : 0;
+        }
+        return z;
+    }
+
     /// <summary>A unit's preferred concept on pictures and on words.</summary>
     public (string Picture, string Word) Preferred(int unit)
     {

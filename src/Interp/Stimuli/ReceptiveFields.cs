@@ -59,7 +59,7 @@ public static class ReceptiveFields
     /// </summary>
     public static ReceptiveField FromArchitecture(HookedModel model, Unit unit, int? inputSize = null)
     {
-        var (layer, channel) = Require(model, unit);
+        var (layer, channel) = ArchitectureUnit(model, unit);
         int size = inputSize ?? model.Input.Size;
         var (uy, ux) = Position(model, unit, size);
         // The answer depends on the architecture only, so each model remembers it (the search, the orientation curves
@@ -75,7 +75,7 @@ public static class ReceptiveFields
     /// <summary><see cref="FromArchitecture"/> without the per-model memory: always probes (for tests of the probe itself).</summary>
     internal static ReceptiveField ProbeArchitecture(HookedModel model, Unit unit, int? inputSize = null)
     {
-        var (layer, channel) = Require(model, unit);
+        var (layer, channel) = ArchitectureUnit(model, unit);
         int size = inputSize ?? model.Input.Size;
         var (uy, ux) = Position(model, unit, size);
         return ProbeArchitecture(model, layer, channel, uy, ux, size, unit);
@@ -185,6 +185,17 @@ public static class ReceptiveFields
             throw new InvalidOperationException($"{unit}'s gradient was zero on all {samples} random images: the unit is inactive (0 after its ReLU) on them. " +
                 "Choose a channel that responds to noise, or a pre-activation layer.");
         return new ReceptiveField(layer, uy, ux, size, (int)rows.min().item<long>(), (int)cols.min().item<long>(), (int)rows.max().item<long>(), (int)cols.max().item<long>());
+    }
+
+    /// <summary>
+    /// The layer and channel whose architecture decides the unit's field: for a view of a layer (e.g. <c>layer2/sae:7</c>, which
+    /// reads every channel at its position) the source layer's, whose channels all share one field in these models.
+    /// </summary>
+    static (string Layer, int Channel) ArchitectureUnit(HookedModel model, Unit unit)
+    {
+        var (layer, channel) = Require(model, unit);
+        string source = model.SourceOf(layer);
+        return source == layer ? (layer, channel) : (source, 0);
     }
 
     static (string Layer, int Channel) Require(HookedModel model, Unit unit)

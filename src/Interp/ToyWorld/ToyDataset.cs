@@ -34,6 +34,17 @@ public sealed record ToyExample(ToyKind Kind, int Shape, int Colour, string Capt
         return canvas.ToTensor();
     }
 
+    /// <summary>
+    /// The concepts the picture shows, as labels: "drawn circle" and the colour ("red") for a drawing, "word circle" for a written
+    /// name, all three for both. The distractor string is no concept.
+    /// </summary>
+    public IReadOnlyList<string> Concepts => Kind switch
+    {
+        ToyKind.Drawing => [$"drawn {ToyConcepts.Shapes[Shape]}", ToyConcepts.Colours[Colour].Name],
+        ToyKind.Word => [$"word {ToyConcepts.Shapes[Shape]}"],
+        _ => [$"drawn {ToyConcepts.Shapes[Shape]}", ToyConcepts.Colours[Colour].Name, $"word {ToyConcepts.Shapes[Shape]}"],
+    };
+
     /// <summary>The word's size in <see cref="Font"/>: <see cref="WordSize"/>, or the size at which it is as wide as in the training font.</summary>
     float WordSizeInFont()
     {

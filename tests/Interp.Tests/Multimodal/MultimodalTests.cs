@@ -42,6 +42,24 @@ public class MultimodalTests
     }
 
     [Fact]
+    public void The_concept_level_count_takes_a_unit_whose_strongest_concept_against_the_other_units_is_the_same_on_pictures_and_words()
+    {
+        // [concept, unit] profiles by hand, four concepts, four units. Unit 0 stands out on concept 2 in both (multimodal);
+        // unit 1 stands out on concept 0 in pictures, concept 3 in words (not); units 2 and 3 are average everywhere.
+        double[,] pictures = { { 0, 5, 1, 1 }, { 1, 1, 1, 1 }, { 6, 1, 1, 1 }, { 1, 1, 1, 1 } };
+        double[,] words = { { 1, 1, 1, 1 }, { 1, 1, 1, 1 }, { 7, 1, 1, 1 }, { 1, 6, 1, 1 } };
+        var report = new MultimodalityReport("l", ["a", "b", "c", "d"], pictures, words, [0, 0, 0, 0], 0.6, [0]);
+        var count = report.ConceptLevel(z: 1, permutations: 200);
+        Assert.Equal([0], count.Units);
+        // z of unit 0 on concept 2 among {6, 1, 1, 1}: (6 − 2.25) / sd 2.165 = 1.73 ≥ 1. A z threshold above it drops it.
+        Assert.Empty(report.ConceptLevel(z: 1.8, permutations: 10).Units);
+        // Permuting the words' concepts moves unit 0's word peak off concept 2 in 3 of 4 positions: chance is about 1/4 per unit.
+        Assert.InRange(count.ChanceCount, 0.15, 0.6);
+        Assert.Equal(count.ShuffledCounts, report.ConceptLevel(z: 1, permutations: 200).ShuffledCounts);     // seeded
+        Assert.Throws<ArgumentOutOfRangeException>(() => report.ConceptLevel(permutations: 0));
+    }
+
+    [Fact]
     public void Written_text_changes_only_the_pixels_it_covers()
     {
         using var images = rand([2, 3, 32, 48], generator: new Generator().manual_seed(1)) * 0.5;
