@@ -5,9 +5,10 @@ namespace Interp.Multimodal;
 /// permuted word labels (see <see cref="MultimodalityReport.ConceptLevel"/>).
 /// </summary>
 /// <param name="Units">The units counted, in index order.</param>
+/// <param name="Concepts">Each counted unit's shared strongest concept, in the order of <paramref name="Units"/>.</param>
 /// <param name="Z">The z-score both responses had to reach.</param>
 /// <param name="ShuffledCounts">The count with the words' concepts permuted, once per permutation.</param>
-public sealed record ConceptLevelCount(IReadOnlyList<int> Units, double Z, IReadOnlyList<int> ShuffledCounts)
+public sealed record ConceptLevelCount(IReadOnlyList<int> Units, IReadOnlyList<string> Concepts, double Z, IReadOnlyList<int> ShuffledCounts)
 {
     /// <summary>The mean count under permuted labels: what chance gives.</summary>
     public double ChanceCount => ShuffledCounts.Average();

@@ -40,16 +40,18 @@ public sealed record MultimodalityReport(string Layer, IReadOnlyList<string> Con
         var zw = Standardized(Words);
         int concepts = Concepts.Count, units = Scores.Count;
         var identity = Enumerable.Range(0, concepts).ToArray();
-        List<int> Count(int[] wordOrder) => [.. Enumerable.Range(0, units).Where(u =>
+        // Each counted unit with its shared strongest concept.
+        List<(int Unit, int Concept)> Count(int[] wordOrder) => [.. Enumerable.Range(0, units).Select(u =>
         {
             int p = Enumerable.Range(0, concepts).MaxBy(k => zp[k, u]);
             int w = Enumerable.Range(0, concepts).MaxBy(k => zw[wordOrder[k], u]);
-            return p == w && zp[p, u] >= z && zw[wordOrder[w], u] >= z;
-        })];
+            return (u, Concept: p == w && zp[p, u] >= z && zw[wordOrder[w], u] >= z ? p : -1);
+        }).Where(x => x.Concept >= 0)];
         var random = new Random(seed);
         var shuffled = new List<int>(permutations);
         for (int i = 0; i < permutations; i++) shuffled.Add(Count([.. identity.OrderBy(_ => random.Next())]).Count);
-        return new ConceptLevelCount(Count(identity), z, shuffled);
+        var real = Count(identity);
+        return new ConceptLevelCount([.. real.Select(x => x.Unit)], [.. real.Select(x => Concepts[x.Concept])], z, shuffled);
     }
 
     /// <summary>[concept, unit] → each concept's row as z-scores over the units (0 for a row with no spread).</summary>

@@ -42,6 +42,29 @@ public class InterpCommandTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Training_a_dictionary_writes_it_with_a_record_that_reproduces_its_first_losses()
+    {
+        var dir = TestPaths.Temp("train-sae");
+        var path = Path.Combine(dir, "toy.dict");
+        var (code, text, err) = Run("train", "sae", "--model", "toy-clip", "--layer", "visual.stage4", "--features", "64", "--k", "4", "--steps", "3", "--count", "64",
+            "--out", path);
+        output.WriteLine(text + err);
+        Assert.True(code == 0, err);
+        Assert.Contains("(64 features) is smaller than the layer (128 dimensions)", text);                // allowed, but said
+        var record = Interp.Dictionary.DictionaryRecord.Load(path);
+        Assert.Equal("toy-world", record.Recipe.Images);
+        Assert.Equal(3, record.FirstLosses.Length);
+        Assert.Equal(record.WeightsSha256, Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(path + ".weights"))));
+        using var model = Interp.Zoo.ModelZoo.Load("toy-clip");
+        using var stream = record.Recipe.Stream(model);
+        using var sae = new Interp.Dictionary.SparseAutoencoder(record.Recipe.Settings);
+        var again = Interp.Dictionary.SaeTraining.Train(sae, stream);
+        Assert.Equal(record.FirstLosses, again.Select(s => s.Loss));                                      // same process kind: bit for bit
+        var (loaded, _) = Interp.Dictionary.DictionaryFile.Load(path, "toy-clip", "visual.stage4");
+        using (loaded) Assert.True(loaded.Decoder.equal(sae.Decoder).all().item<bool>());
+    }
+
+    [Fact]
     public void Two_shards_on_the_command_line_merge_into_the_one_pass_result()
     {
         var dir = SampleFolder();
@@ -110,6 +133,10 @@ public class InterpCommandTests(ITestOutputHelper output)
     [InlineData("a unit range that is not one", new[] { "microscope", "--model", "resnet18", "--layers", "layer2", "--out", "m", "--units", "a-b" }, "ranges like 0-63")]
     [InlineData("a microscope shard past the count", new[] { "microscope", "--model", "resnet18", "--layers", "layer2", "--out", "m", "--shard", "3/2" }, "0 ≤ i < n")]
     [InlineData("a merge without shards", new[] { "microscope", "merge", "--out", "m" }, "Required argument missing")]
+    [InlineData("an image set that does not exist", new[] { "train", "sae", "--model", "toy-clip", "--layer", "visual.stage4", "--features", "256", "--out", "d",
+        "--images", "imagenet" }, "photo-crops")]
+    [InlineData("a dictionary kind that does not exist", new[] { "train", "sae", "--model", "toy-clip", "--layer", "visual.stage4", "--features", "256", "--out", "d",
+        "--kind", "jumprelu" }, "relu-l1")]
     [InlineData("a diversity batch of one", new[] { "microscope", "--model", "resnet18", "--layers", "layer2", "--out", "m", "--diversity", "1" }, "0 (none) or at least 2")]
     public void Bad_arguments_exit_with_2_and_name_the_option_without_a_stack_trace(string what, string[] args, string expected)
     {

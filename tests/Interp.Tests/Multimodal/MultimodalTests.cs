@@ -51,6 +51,7 @@ public class MultimodalTests
         var report = new MultimodalityReport("l", ["a", "b", "c", "d"], pictures, words, [0, 0, 0, 0], 0.6, [0]);
         var count = report.ConceptLevel(z: 1, permutations: 200);
         Assert.Equal([0], count.Units);
+        Assert.Equal(["c"], count.Concepts);
         // z of unit 0 on concept 2 among {6, 1, 1, 1}: (6 − 2.25) / sd 2.165 = 1.73 ≥ 1. A z threshold above it drops it.
         Assert.Empty(report.ConceptLevel(z: 1.8, permutations: 10).Units);
         // Permuting the words' concepts moves unit 0's word peak off concept 2 in 3 of 4 positions: chance is about 1/4 per unit.
