@@ -2,6 +2,8 @@ using System.CommandLine;
 using System.Globalization;
 using Interp.CommandLine;
 using Interp.Datasets;
+using Interp.Dictionary;
+using Interp.Hooks;
 using Interp.Microscope;
 using Interp.Zoo;
 using Spectre.Console;
@@ -51,10 +53,16 @@ static class MicroscopeVerb
         {
             Description = "A folder of images for the dataset examples (default: the model's own set: the shipped photos, or the toy world for toy models).",
         };
+        var dictionaries = new Option<string?>("--dictionaries")
+        {
+            Description = "Comma-separated dictionaries whose features get pages: shipped names (e.g. toy-clip.visual.stage4.topk8.4x.seed1) or .dict files. " +
+                "Each is attached to its layer as <layer>/sae, which --layers can then name (e.g. --layers visual.stage4/sae).",
+            HelpName = "names",
+        };
         var threads = Options.Threads(2);
         var command = new Command("microscope", "Build Microscope pages for every unit of some layers: feature visualization, dataset examples, strongest inputs.")
         {
-            model, layers, output, units, shard, steps, size, perRender, diversity, noNeuron, images, threads,
+            model, layers, output, units, shard, steps, size, perRender, diversity, noNeuron, images, dictionaries, threads,
         };
         command.SetAction(parsed =>
         {
@@ -82,11 +90,13 @@ static class MicroscopeVerb
             var wanted = parsed.GetValue(units) is { } u ? ParseUnits(u) : null;
             var root = parsed.GetValue(output)!.FullName;
             using var hooked = entry.Load();
+            using var attached = Attach(hooked, parsed.GetValue(dictionaries));
             foreach (var name in names) hooked.RequireLayer(name);
             var table = new Table().AddColumns("layer", "units", "built now", "seconds", "of which preparing", "seconds per unit built");
             for (int i = 0; i < names.Length; i++)
             {
-                var (before, after) = Neighbours(names, i, main);
+                // A dictionary's features have no weights of their own to link through: their pages go without inputs and outputs.
+                var (before, after) = hooked.SourceOf(names[i]) == names[i] ? Neighbours(names, i, main) : (null, null);
                 var build = ProgressDisplay.Run(console, $"{names[i]} {part}", 1, progress =>
                     MicroscopeBuilder.BuildLayer(hooked, names[i], wanted, source, settings, root, before, after, part, new Reporter<MicroscopeProgress>(p =>
                         {
@@ -114,6 +124,50 @@ static class MicroscopeVerb
         });
         command.Subcommands.Add(merge);
         return command;
+    }
+
+    /// <summary>Attaches each named dictionary (shipped name or .dict file) to its layer as <c>layer/sae</c>; one handle detaches them all.</summary>
+    static IDisposable Attach(HookedModel model, string? list)
+    {
+        var handles = new List<HookHandle>();
+        if (list is null) return new Detach(handles);
+        try
+        {
+            foreach (var item in list.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+            {
+                DictionaryLayer dictionary;
+                if (item.EndsWith(".dict", StringComparison.Ordinal))
+                {
+                    if (!File.Exists(item)) throw new CommandLineException($"--dictionaries: there is no dictionary file {Path.GetFullPath(item)}.");
+                    var info = DictionaryFile.ReadInfo(item);
+                    var (sae, loaded) = DictionaryFile.Load(item, model.Name, info.Layer);
+                    dictionary = new DictionaryLayer(sae, loaded);
+                }
+                else
+                {
+                    try { dictionary = ShippedDictionaries.Load(model, item); }
+                    catch (ArgumentException e) { throw new CommandLineException($"--dictionaries: {e.Message}"); }
+                    catch (InvalidOperationException e) { throw new CommandLineException($"--dictionaries: {e.Message}"); }
+                }
+                if (model.HasLayer(dictionary.Info.Layer + "/sae"))
+                    throw new CommandLineException($"--dictionaries: two dictionaries for {dictionary.Info.Layer}; give one per layer.");
+                handles.Add(dictionary.AttachTo(model));
+            }
+            return new Detach(handles);
+        }
+        catch
+        {
+            foreach (var h in handles) h.Dispose();
+            throw;
+        }
+    }
+
+    sealed class Detach(List<HookHandle> handles) : IDisposable
+    {
+        public void Dispose()
+        {
+            foreach (var h in handles) h.Dispose();
+        }
     }
 
     /// <summary>

@@ -7,7 +7,7 @@ namespace Interp.Dictionary;
 /// <param name="Width">The activation vectors' dimension (a layer's channels).</param>
 /// <param name="Features">The dictionary size; usually a multiple of <paramref name="Width"/> (smaller is allowed, and said: <see cref="Notes"/>).</param>
 /// <param name="Kind">TopK or ReLU with L1.</param>
-/// <param name="K">TopK: the number of active features per vector, 1 ≤ K &lt; Features.</param>
+/// <param name="K">TopK: the number of active features per vector, 1 ≤ K &lt; min(Features, Width).</param>
 /// <param name="L1">ReLU + L1: the penalty's coefficient (&gt; 0) on Σ features · decoder column norm.</param>
 /// <param name="LearningRate">Adam's learning rate.</param>
 /// <param name="BatchSize">Activation vectors per step.</param>
@@ -26,6 +26,9 @@ public sealed record SaeSettings(int Width, int Features, SaeKind Kind = SaeKind
         if (Features < 1) throw new ArgumentOutOfRangeException(nameof(Features), Features, "The dictionary needs at least 1 feature.");
         if (Kind == SaeKind.TopK && (K < 1 || K >= Features))
             throw new ArgumentOutOfRangeException(nameof(K), K, $"TopK keeps 1 ≤ k < {Features} (the dictionary size) features per vector.");
+        if (Kind == SaeKind.TopK && K >= Width)
+            throw new ArgumentOutOfRangeException(nameof(K), K, $"With k ≥ the width ({Width}) a TopK autoencoder can pass every vector through unchanged and " +
+                $"learns no sparse code; choose 1 ≤ k < {Width}.");
         if (Kind == SaeKind.ReluL1 && !(L1 > 0))
             throw new ArgumentOutOfRangeException(nameof(L1), L1, "The L1 coefficient must be positive (without a penalty a ReLU autoencoder is not sparse).");
         if (!(LearningRate > 0)) throw new ArgumentOutOfRangeException(nameof(LearningRate), LearningRate, "The learning rate must be positive.");

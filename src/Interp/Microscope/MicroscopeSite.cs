@@ -17,7 +17,13 @@ public static class MicroscopeSite
     public const string UnitFile = "unit.json";
 
     /// <summary>The folder of <paramref name="layer"/> of <paramref name="model"/> under <paramref name="root"/>.</summary>
-    public static string LayerFolder(string root, string model, string layer) => Path.Combine(root, Safe(model), Safe(layer));
+    public static string LayerFolder(string root, string model, string layer) => Path.Combine(root, Safe(model), Safe(FolderOf(layer)));
+
+    /// <summary>
+    /// The folder name of a layer: its name, with the '/' of a view (a dictionary's features, <c>visual.stage4/sae</c>) written as
+    /// '~' (<c>visual.stage4~sae</c>), so every layer is one folder and the pages' relative links hold.
+    /// </summary>
+    public static string FolderOf(string layer) => layer.Replace('/', '~');
 
     static string Safe(string name)
     {
@@ -122,7 +128,7 @@ public static class MicroscopeSite
             b.Append($"<h2>{E(title)}</h2>\n<div class=\"row\">\n");
             foreach (var w in links)
             {
-                var target = $"../{E(w.Layer)}/{w.Channel}";
+                var target = $"../{E(FolderOf(w.Layer))}/{w.Channel}";
                 // The other unit's own page may not be built (another slice of units): its thumbnail then leaves the page.
                 b.Append($"<figure><a href=\"{target}.html\"><img src=\"{target}/channel.png\" width=\"72\" height=\"72\" alt=\"{E(w.Layer)}:{w.Channel}\" " +
                          "onerror=\"this.remove()\"><br>" +
@@ -211,11 +217,11 @@ public static class MicroscopeSite
             var modelBody =
                 $"<nav><a href=\"../index.html\">models</a> › {E(model)}</nav>\n<h1>{E(model)}</h1>\n<ul>\n{layerRows}</ul>\n" +
                 "<p>Go to a unit: <input id=\"unit\" placeholder=\"layer3:42\" size=\"16\"> <span id=\"unit-error\"></span></p>\n" +
-                $"<script>\nconst layers = {JsonSerializer.Serialize(layerNames)};\n" +
+                $"<script>\nconst layers = {JsonSerializer.Serialize(layerNames)};\nconst folders = {JsonSerializer.Serialize(layers.Select(l => Path.GetFileName(l.Dir)))};\n" +
                 "document.getElementById('unit').addEventListener('change', e => {\n  const m = e.target.value.trim().match(/^(.+):(\\d+)$/);\n" +
                 "  const error = document.getElementById('unit-error');\n" +
                 "  if (!m || !layers.includes(m[1])) { error.textContent = 'write layer:unit with a layer of this page, e.g. ' + layers[0] + ':0'; return; }\n" +
-                "  location.href = m[1] + '/' + m[2] + '.html';\n});\n</script>\n";
+                "  location.href = folders[layers.indexOf(m[1])] + '/' + m[2] + '.html';\n});\n</script>\n";
             WriteText(Path.Combine(modelDir, "index.html"), Page($"{model} — Microscope", modelBody));
             modelRows.Append($"<li><a href=\"{E(Path.GetFileName(modelDir))}/index.html\">{E(model)}</a>: {string.Join(", ", layerNames.Select(E))}</li>\n");
         }

@@ -65,6 +65,30 @@ public class InterpCommandTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void A_shipped_dictionary_s_features_get_microscope_pages_in_a_folder_of_their_own()
+    {
+        var dir = TestPaths.Temp("microscope-sae");
+        var (code, text, err) = Run("microscope", "--model", "toy-clip", "--layers", "visual.stage4/sae", "--dictionaries", "toy-clip.visual.stage4.topk8.4x.seed1",
+            "--units", "0-3", "--steps", "8", "--size", "32", "--diversity", "0", "--out", dir);
+        output.WriteLine(text + err);
+        Assert.True(code == 0, err);
+        var layerDir = Interp.Microscope.MicroscopeSite.LayerFolder(dir, "toy-clip", "visual.stage4/sae");
+        Assert.EndsWith("visual.stage4~sae", layerDir);
+        foreach (int u in new[] { 0, 1, 2, 3 }) Assert.True(File.Exists(Path.Combine(layerDir, $"{u}.html")), $"no page for feature {u}");
+        var page = File.ReadAllText(Path.Combine(layerDir, "0.html"));
+        Assert.Contains("visual.stage4/sae:0", page);
+        var modelIndex = File.ReadAllText(Path.Combine(dir, "toy-clip", "index.html"));
+        Assert.Contains("visual.stage4~sae/index.html", modelIndex);
+
+        var unknown = Run("microscope", "--model", "toy-clip", "--layers", "visual.stage4/sae", "--dictionaries", "toy-clip.nothing", "--out", dir);
+        Assert.Equal(2, unknown.Code);
+        Assert.Contains("toy-clip.visual.stage4.topk8.4x.seed1", unknown.Err);
+        var other = Run("microscope", "--model", "resnet18", "--layers", "layer2", "--dictionaries", "toy-clip.visual.stage4.topk8.4x.seed1", "--out", dir);
+        Assert.NotEqual(0, other.Code);
+        Assert.Contains("not of resnet18", other.Err);
+    }
+
+    [Fact]
     public void Two_shards_on_the_command_line_merge_into_the_one_pass_result()
     {
         var dir = SampleFolder();

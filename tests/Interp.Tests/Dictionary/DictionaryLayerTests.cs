@@ -13,10 +13,10 @@ public class DictionaryLayerTests
 {
     const double Scale = 1.7;
 
-    /// <summary>A 2→6 dictionary over the tiny chain's conv2 with seeded random weights (k = 2 for TopK).</summary>
+    /// <summary>A 2→6 dictionary over the tiny chain's conv2 with seeded random weights (k = 1 for TopK: k stays below the width).</summary>
     static DictionaryLayer Dictionary(SaeKind kind = SaeKind.TopK, string model = "chain", int width = 2)
     {
-        var sae = new SparseAutoencoder(new SaeSettings(Width: width, Features: 6, Kind: kind, K: 2, Seed: 5));
+        var sae = new SparseAutoencoder(new SaeSettings(Width: width, Features: 6, Kind: kind, K: 1, Seed: 5));
         using (no_grad())
         {
             var gen = new Generator().manual_seed(9);
@@ -50,7 +50,7 @@ public class DictionaryLayerTests
             Assert.True(features[n, .., y, x].SameAs(want), $"position ({n}, {y}, {x})");
         }
         if (kind == SaeKind.TopK)
-            Assert.True(((features > 0).sum(1) <= 2).all().item<bool>());
+            Assert.True(((features > 0).sum(1) <= 1).all().item<bool>());
     }
 
     [Fact]
@@ -126,7 +126,7 @@ public class DictionaryLayerTests
         using var model = TinyNets.Model();
         using var attached = Dictionary().AttachTo(model);
         var spec = new RenderSpec { Size = 16, Steps = 24, Batch = 1, Seed = 3 };
-        // Feature 2's straight-through gradient (the ReLU of its pre-activation) lets it climb into the top 2 where it was not.
+        // Feature 2's straight-through gradient (the ReLU of its pre-activation) lets it climb into the top 1 where it was not.
         using var session = new RenderSession(model, Objectives.Channel("conv2/sae:2"), spec);
         for (int i = 0; i < spec.Steps; i++) session.Step();
         Assert.True(session.History[^1] > session.History[0], $"objective {session.History[0]} → {session.History[^1]}");

@@ -151,6 +151,8 @@ public class SparseAutoencoderTests(ITestOutputHelper output)
     public void Bad_settings_and_mismatched_sources_are_refused_saying_what_is_valid()
     {
         Assert.Contains("1 ≤ k < 8", Assert.Throws<ArgumentOutOfRangeException>(() => new SaeSettings(4, 8, K: 8).Validate()).Message);
+        Assert.Contains("choose 1 ≤ k < 4", Assert.Throws<ArgumentOutOfRangeException>(() => new SaeSettings(4, 8, K: 4).Validate()).Message);
+        new SaeSettings(4, 8, Kind: SaeKind.ReluL1, K: 4).Validate();                     // k means nothing to ReLU + L1
         Assert.Contains("must be positive", Assert.Throws<ArgumentOutOfRangeException>(() => new SaeSettings(4, 8, SaeKind.ReluL1, L1: 0).Validate()).Message);
         Assert.Contains("at least 1 feature", Assert.Throws<ArgumentOutOfRangeException>(() => new SaeSettings(4, 0).Validate()).Message);
         Assert.Contains("smaller than the layer", Assert.Single(new SaeSettings(16, 8, K: 2).Notes));
