@@ -52,6 +52,8 @@ public sealed record NotebookKeyResult(string Notebook, string What, string Patt
             @"Held-out FVU: trained 4× ([\d.]+), untrained 4× ([\d.]+)\.", n => n[0] < n[1] && n[0] < 0.5),
         new("05-dictionary-learning", "each row's dedicated concepts are a count out of the 32",
             @"4× features: (\d+) of 32 concepts have a dedicated unit", n => n[0] >= 0 && n[0] <= 32),
+        new("05-dictionary-learning", "splicing the trained dictionary into layer2 keeps the pooled features closer than the untrained one",
+            @"Pooled-feature cosine with layer2 spliced: trained (-?[\d.]+) \[[^\]]*\], untrained (-?[\d.]+) \[", n => n[0] > n[1] && n[0] <= 1),
         new("05-dictionary-learning", "the curve search compares neurons, trained and untrained features",
             @"Curve detectors by the criteria: (\d+) neurons, (\d+) trained features, (\d+) untrained features\.", n => n[0] <= 128 && n[1] <= 512 && n[2] <= 512),
         new("05-dictionary-learning", "the summary prints its findings from the run (stability at least)",
