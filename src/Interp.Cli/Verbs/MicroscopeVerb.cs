@@ -127,10 +127,10 @@ static class MicroscopeVerb
     }
 
     /// <summary>Attaches each named dictionary (shipped name or .dict file) to its layer as <c>layer/sae</c>; one handle detaches them all.</summary>
-    static IDisposable Attach(HookedModel model, string? list)
+    static HookHandle Attach(HookedModel model, string? list)
     {
         var handles = new List<HookHandle>();
-        if (list is null) return new Detach(handles);
+        if (list is null) return HookedModel.Combine(handles);
         try
         {
             foreach (var item in list.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
@@ -139,9 +139,8 @@ static class MicroscopeVerb
                 if (item.EndsWith(".dict", StringComparison.Ordinal))
                 {
                     if (!File.Exists(item)) throw new CommandLineException($"--dictionaries: there is no dictionary file {Path.GetFullPath(item)}.");
-                    var info = DictionaryFile.ReadInfo(item);
-                    var (sae, loaded) = DictionaryFile.Load(item, model.Name, info.Layer);
-                    dictionary = new DictionaryLayer(sae, loaded);
+                    var (sae, info) = DictionaryFile.Load(item, model.Name);
+                    dictionary = new DictionaryLayer(sae, info);
                 }
                 else
                 {
@@ -153,20 +152,12 @@ static class MicroscopeVerb
                     throw new CommandLineException($"--dictionaries: two dictionaries for {dictionary.Info.Layer}; give one per layer.");
                 handles.Add(dictionary.AttachTo(model));
             }
-            return new Detach(handles);
+            return HookedModel.Combine(handles);
         }
         catch
         {
             foreach (var h in handles) h.Dispose();
             throw;
-        }
-    }
-
-    sealed class Detach(List<HookHandle> handles) : IDisposable
-    {
-        public void Dispose()
-        {
-            foreach (var h in handles) h.Dispose();
         }
     }
 

@@ -18,6 +18,15 @@ static class TrainVerb
 {
     public static Command Build() => new("train", "Train the project's own models on the toy world (deterministic, resumable).") { ToyClip(), Sae() };
 
+    /// <summary>What every training sub-verb does first: its console, the output's full path, libtorch loaded at the thread count asked for.</summary>
+    static (IAnsiConsole Console, string OutPath, int Threads) Start(ParseResult parsed, Option<FileInfo> output, Option<int> threads)
+    {
+        TorchRuntime.EnsureLoaded();
+        int threadCount = parsed.GetValue(threads);
+        set_num_threads(threadCount);
+        return (CommandLineHost.ConsoleFor(parsed.InvocationConfiguration.Output), parsed.GetValue(output)!.FullName, threadCount);
+    }
+
     /// <summary>
     /// The toy CLIP of notebook 04. A run resumes from its checkpoint (default in the cache: delete it to start over) and
     /// writes the weights and its record (settings, CPU, threads, losses, time, zero-shot accuracy, the weights' SHA-256).
@@ -33,11 +42,7 @@ static class TrainVerb
         var command = new Command("toy-clip", "Train the toy CLIP of notebook 04 and write its weights and training record.") { output, steps, batch, threads, checkpoint, record };
         command.SetAction(parsed =>
         {
-            var console = CommandLineHost.ConsoleFor(parsed.InvocationConfiguration.Output);
-            var outPath = parsed.GetValue(output)!.FullName;
-            TorchRuntime.EnsureLoaded();
-            int threadCount = parsed.GetValue(threads);
-            set_num_threads(threadCount);
+            var (console, outPath, threadCount) = Start(parsed, output, threads);
             var settings = new ToyTrainingSettings(Steps: parsed.GetValue(steps), BatchSize: parsed.GetValue(batch));
             // The checkpoint (three files) goes to the cache, not beside the weights (which may be inside the repository).
             var checkpointPath = parsed.GetValue(checkpoint)?.FullName
@@ -102,11 +107,7 @@ static class TrainVerb
             { output, model, layer, features, kind, k, l1, steps, seed, images, count, threads };
         command.SetAction(parsed =>
         {
-            var console = CommandLineHost.ConsoleFor(parsed.InvocationConfiguration.Output);
-            var outPath = parsed.GetValue(output)!.FullName;
-            TorchRuntime.EnsureLoaded();
-            int threadCount = parsed.GetValue(threads);
-            set_num_threads(threadCount);
+            var (console, outPath, threadCount) = Start(parsed, output, threads);
             using var hooked = ModelZoo.Load(parsed.GetValue(model)!);
             string layerName = parsed.GetValue(layer)!;
             string imageSet = parsed.GetValue(images) is { } chosen && chosen != "auto" ? chosen

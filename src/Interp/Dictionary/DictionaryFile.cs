@@ -43,9 +43,26 @@ public static class DictionaryFile
         var info = ReadInfo(path);
         if (info.Model != model || info.Layer != layer)
             throw new InvalidOperationException($"'{path}' is a dictionary of {info.Model} {info.Layer}, not of {model} {layer}.");
+        return (Weights(path, info), info);
+    }
+
+    /// <summary>
+    /// Loads the dictionary at <paramref name="path"/> for <paramref name="model"/>, whichever of its layers it was trained on
+    /// (the info names it); a dictionary of another model is refused, naming both.
+    /// </summary>
+    public static (SparseAutoencoder Sae, DictionaryInfo Info) Load(string path, string model)
+    {
+        var info = ReadInfo(path);
+        if (info.Model != model)
+            throw new InvalidOperationException($"'{path}' is a dictionary of {info.Model} {info.Layer}, not of {model}.");
+        return (Weights(path, info), info);
+    }
+
+    static SparseAutoencoder Weights(string path, DictionaryInfo info)
+    {
         if (!File.Exists(path + ".weights")) throw new FileNotFoundException($"The dictionary's weights '{path}.weights' are missing.", path + ".weights");
         var sae = new SparseAutoencoder(info.Settings);
         sae.load(path + ".weights");
-        return (sae, info);
+        return sae;
     }
 }

@@ -30,10 +30,8 @@ public static class ShippedDictionaries
     public static DictionaryLayer Load(HookedModel model, string name)
     {
         ArgumentNullException.ThrowIfNull(model);
-        var path = PathOf(name);
-        var info = DictionaryFile.ReadInfo(path);
-        var (sae, loaded) = DictionaryFile.Load(path, model.Name, info.Layer);
-        return new DictionaryLayer(sae, loaded);
+        var (sae, info) = DictionaryFile.Load(PathOf(name), model.Name);
+        return new DictionaryLayer(sae, info);
     }
 
     /// <summary>The training record of <paramref name="name"/>.</summary>

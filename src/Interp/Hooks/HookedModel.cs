@@ -160,7 +160,7 @@ public partial class HookedModel : IDisposable
     }
 
     /// <summary>One handle that removes several hooks (each at most once).</summary>
-    internal static HookHandle Combine(IReadOnlyList<HookHandle> handles) => new(() =>
+    public static HookHandle Combine(IReadOnlyList<HookHandle> handles) => new(() =>
     {
         List<Exception>? errors = null;
         foreach (var h in handles)
