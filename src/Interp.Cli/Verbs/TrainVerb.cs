@@ -34,25 +34,31 @@ static class TrainVerb
     static Command ToyClip()
     {
         var output = new Option<FileInfo>("--out") { Description = "The weights file to write, e.g. data/toyclip/toy-clip.bin.", Required = true };
+        var tower = Options.Choice("--tower", "The image tower: cnn (notebook 04's), vit or convnext; default cnn.", "cnn",
+            [.. Enum.GetNames<ToyTower>().Select(n => n.ToLowerInvariant())]);
         var steps = Options.Integer("--steps", "Optimization steps; default 900.", 900);
         var batch = Options.Integer("--batch", "Examples per step; default 256.", 256);
         var threads = Options.Threads(2);
         var checkpoint = new Option<FileInfo>("--checkpoint") { Description = "Where the run keeps its checkpoint (default: the cache, ~/.cache/interp-notebooks/toyclip)." };
         var record = new Option<FileInfo>("--record") { Description = "Where to write the run's record (default: training.json beside the weights)." };
-        var command = new Command("toy-clip", "Train the toy CLIP of notebook 04 and write its weights and training record.") { output, steps, batch, threads, checkpoint, record };
+        var command = new Command("toy-clip", "Train a toy CLIP (notebook 04's, or another image tower) and write its weights and training record.")
+            { output, tower, steps, batch, threads, checkpoint, record };
         command.SetAction(parsed =>
         {
             var (console, outPath, threadCount) = Start(parsed, output, threads);
-            var settings = new ToyTrainingSettings(Steps: parsed.GetValue(steps), BatchSize: parsed.GetValue(batch));
+            var settings = ToyTrainingSettings.For(Enum.Parse<ToyTower>(parsed.GetValue(tower)!, ignoreCase: true)) with
+            {
+                Steps = parsed.GetValue(steps), BatchSize = parsed.GetValue(batch),
+            };
             // The checkpoint (three files) goes to the cache, not beside the weights (which may be inside the repository).
             var checkpointPath = parsed.GetValue(checkpoint)?.FullName
                 ?? Path.Combine(InterpPaths.CacheRoot, "toyclip", $"{Path.GetFileNameWithoutExtension(outPath)}-{settings.Steps}x{settings.BatchSize}.checkpoint");
             var recordPath = parsed.GetValue(record)?.FullName ?? Path.Combine(Path.GetDirectoryName(outPath)!, "training.json");
             console.WriteLine($"{CpuInfo.Current.Summary}; {threadCount} threads; {settings}");
-            using var model = new ToyClipModel(settings.InitSeed);
+            using var model = new ToyClipModel(settings.InitSeed, settings.Tower);
             console.WriteLine($"{model.parameters().Sum(p => p.numel()):N0} parameters");
             var watch = System.Diagnostics.Stopwatch.StartNew();
-            var history = ProgressDisplay.Run(console, "toy CLIP", settings.Steps, progress =>
+            var history = ProgressDisplay.Run(console, $"toy CLIP ({settings.Tower})", settings.Steps, progress =>
                 ToyClipTraining.Train(model, settings, checkpointPath, new Reporter<ToyTrainingStep>(s => progress.Report((s.Step + 1, $"loss {s.Loss:F4}")))));
             watch.Stop();
             var zeroShot = ToyClipEvaluation.ZeroShot(model);

@@ -8,15 +8,28 @@ using static TorchSharp.torch;
 
 namespace Interp.Training;
 
-/// <summary>How the toy CLIP is trained (the recipe measured to work at this scale: 900 steps at batch 256 with AdamW).</summary>
+/// <summary>
+/// How the toy CLIP is trained (the recipe measured to work at this scale: 900 steps at batch 256 with AdamW) and which image tower
+/// it has (<see cref="ToyTower"/>; records written before the towers existed read as the CNN).
+/// </summary>
 public sealed record ToyTrainingSettings(int Steps = 900, int BatchSize = 256, double LearningRate = 2e-3, double WeightDecay = 0.05, int WarmupSteps = 50,
-    int DataSeed = 1, long InitSeed = 0, int CheckpointEvery = 100)
+    int DataSeed = 1, long InitSeed = 0, int CheckpointEvery = 100,
+    ToyTower Tower = ToyTower.Cnn)
 {
     internal void Validate()
     {
         if (Steps < 1 || BatchSize < 2 || LearningRate <= 0 || WeightDecay < 0 || WarmupSteps < 0 || CheckpointEvery < 1)
             throw new ArgumentException($"Invalid training settings {this}: steps ≥ 1, batch ≥ 2, learning rate > 0, weight decay ≥ 0, warm-up ≥ 0, checkpoint every ≥ 1.");
     }
+
+    /// <summary>The recipe for the toy CLIP with image tower <paramref name="tower"/> (the settings its shipped weights were trained with).</summary>
+    public static ToyTrainingSettings For(ToyTower tower) => tower switch
+    {
+        ToyTower.Cnn => new(),
+        ToyTower.Vit => new(LearningRate: 1e-3, Tower: tower),
+        ToyTower.ConvNeXt => new(LearningRate: 2e-3, Tower: tower),
+        _ => throw new ArgumentOutOfRangeException(nameof(tower), tower, $"Image towers: {string.Join(", ", Enum.GetNames<ToyTower>())}."),
+    };
 
     /// <summary>The learning rate at <paramref name="step"/>: linear warm-up, then cosine decay to 0.</summary>
     public double RateAt(int step) => step < WarmupSteps
@@ -46,6 +59,8 @@ public static class ToyClipTraining
         IProgress<ToyTrainingStep>? progress = null, int? stopAfter = null, CancellationToken cancellation = default)
     {
         settings.Validate();
+        if (model.Tower != settings.Tower)
+            throw new ArgumentException($"The settings are for a toy CLIP with a {settings.Tower} image tower; this model's is a {model.Tower}.", nameof(model));
         var data = new ToyDataset(settings.DataSeed);
         var decay = model.named_parameters().Where(p => p.parameter.ndim >= 2).Select(p => p.parameter).ToList();
         var other = model.named_parameters().Where(p => p.parameter.ndim < 2).Select(p => p.parameter).ToList();

@@ -8,7 +8,7 @@ namespace Interp.Zoo;
 /// <summary>The registry of models: every entry has a name, source, licence, input convention and loader.</summary>
 public static class ModelZoo
 {
-    static readonly List<ZooEntry> _entries = [ResNet18Imagenet.Entry, InceptionV1Lucid.Entry, .. OpenAiClip.Entries, ToyClipWeights.Entry];
+    static readonly List<ZooEntry> _entries = [ResNet18Imagenet.Entry, InceptionV1Lucid.Entry, .. OpenAiClip.Entries, .. ToyClipWeights.Entries];
 
     /// <summary>Every registered model.</summary>
     public static IReadOnlyList<ZooEntry> Entries => _entries;

@@ -87,27 +87,34 @@ public class ToyClipTests
         }
     }
 
-    [Fact]
-    public void Training_is_deterministic_and_a_resumed_run_continues_exactly_where_it_stopped()
+    [Theory]
+    [InlineData(ToyTower.Cnn)]
+    [InlineData(ToyTower.Vit)]
+    [InlineData(ToyTower.ConvNeXt)]
+    public void Training_is_deterministic_and_a_resumed_run_continues_exactly_where_it_stopped(ToyTower tower)
     {
-        var settings = new ToyTrainingSettings(Steps: 3, BatchSize: 8, WarmupSteps: 1, CheckpointEvery: 1);
-        using var first = new ToyClipModel(settings.InitSeed);
+        var settings = ToyTrainingSettings.For(tower) with { Steps = 3, BatchSize = 8, WarmupSteps = 1, CheckpointEvery = 1 };
+        using var first = new ToyClipModel(settings.InitSeed, tower);
         var uninterrupted = ToyClipTraining.Train(first, settings);
-        using var second = new ToyClipModel(settings.InitSeed);
+        Assert.True(uninterrupted[^1].Loss < uninterrupted[0].Loss + 1, "the loss blew up");
+        using var second = new ToyClipModel(settings.InitSeed, tower);
         Assert.Equal(uninterrupted.Select(s => s.Loss), ToyClipTraining.Train(second, settings).Select(s => s.Loss));
 
         var path = Path.Combine(Path.GetTempPath(), $"toy-clip-{Guid.NewGuid():N}.json");
         try
         {
-            using (var interrupted = new ToyClipModel(settings.InitSeed))
+            using (var interrupted = new ToyClipModel(settings.InitSeed, tower))
                 Assert.Equal(2, ToyClipTraining.Train(interrupted, settings, path, stopAfter: 2).Count);
-            using var resumed = new ToyClipModel(seed: 99);          // different weights: the checkpoint must replace them
+            using var resumed = new ToyClipModel(seed: 99, tower);   // different weights: the checkpoint must replace them
             var history = ToyClipTraining.Train(resumed, settings, path);
             Assert.Equal(uninterrupted.Select(s => s.Loss), history.Select(s => s.Loss));
             foreach (var (a, b) in first.parameters().Zip(resumed.parameters()))
                 Assert.True((a == b).all().item<bool>(), "the resumed run's weights differ from the uninterrupted run's");
             Assert.Contains("another run", Assert.Throws<InvalidOperationException>(() =>
-                ToyClipTraining.Train(new ToyClipModel(), settings with { Steps = 4 }, path)).Message);
+                ToyClipTraining.Train(new ToyClipModel(tower: tower), settings with { Steps = 4 }, path)).Message);
+            var other = tower == ToyTower.Cnn ? ToyTower.Vit : ToyTower.Cnn;
+            var mismatch = Assert.Throws<ArgumentException>(() => ToyClipTraining.Train(new ToyClipModel(tower: other), settings, path));
+            Assert.Contains($"settings are for a toy CLIP with a {tower} image tower; this model's is a {other}", mismatch.Message);
         }
         finally
         {

@@ -21,7 +21,7 @@ public class ToyClipWeightsTests(ITestOutputHelper output)
     public void The_shipped_weights_are_the_recorded_file_and_load_into_the_model()
     {
         var record = Recorded();
-        Assert.Equal(record.Sha256, Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(ToyClipWeights.Path))).ToLowerInvariant());
+        Assert.Equal(record.Sha256, Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(ToyClipWeights.PathOf(ToyTower.Cnn)))).ToLowerInvariant());
         using var model = ToyClipWeights.Load();
         Assert.False(model.training);
         using var fresh = new ToyClipModel(record.Settings.InitSeed);

@@ -121,7 +121,7 @@ public class ReceptiveFieldTests(ResNet18Fixture fixture, ITestOutputHelper outp
     {
         // Each stage: a 3×3 convolution of stride 2 and a 3×3 of stride 1, both padded by 1 (the 1×1 shortcut sees less), so
         // the field grows by 2·jump and then by 2·(2·jump), the jump doubles, and the field is centred on jump·y.
-        using var model = ToyClipWeights.Entry.Load();
+        using var model = ToyClipWeights.Entries[0].Load();
         var geometry = ReceptiveFields.GeometryFor(model, layer, 64);
         Assert.Equal(new FieldGeometry(layer, 64, size, jump, start, start), geometry);
     }

@@ -3,6 +3,8 @@ using TorchSharp;
 using TorchSharp.Modules;
 using Interp.Clip;
 using Interp.ToyWorld;
+using Interp.Models.ConvNeXt;
+using Interp.Models.Vit;
 using static TorchSharp.torch;
 
 namespace Interp.Models.ToyClip;
@@ -73,10 +75,11 @@ public sealed class ToyTextBlock : nn.Module<Tensor, Tensor>
 }
 
 /// <summary>
-/// The toy CLIP: a small residual image encoder whose last convolutional layer, <c>visual.stage4</c> (128 units, 4×4), is the
-/// layer studied for multimodal units, and a two-layer causal text transformer of width 128; both project into a shared
-/// 128-d space, compared by cosine similarity scaled by a learned temperature, as in CLIP. As a <see cref="Hooks.HookedModel"/>
-/// module its forward pass runs the image tower (pictures [N, 3, 64, 64] in [0, 1] → embeddings [N, 128]).
+/// The toy CLIP: an image tower (<see cref="ToyTower"/>: notebook 04's small residual CNN, whose last convolutional layer
+/// <c>visual.stage4</c> (128 units, 4×4) is the layer studied for multimodal units; a ViT; a ConvNeXt) and a two-layer causal text
+/// transformer of width 128; both project into a shared 128-d space, compared by cosine similarity scaled by a learned temperature,
+/// as in CLIP. As a <see cref="Hooks.HookedModel"/> module its forward pass runs the image tower (pictures [N, 3, 64, 64] in [0, 1] →
+/// embeddings [N, 128]); the tower's layers are under <c>visual.</c>, e.g. <c>visual.blocks.3.attn.hook_result</c> for the ViT.
 /// </summary>
 public sealed class ToyClipModel : nn.Module<Tensor, Tensor>, IClipModel
 {
@@ -84,8 +87,8 @@ public sealed class ToyClipModel : nn.Module<Tensor, Tensor>, IClipModel
     public const int Width = 128;
 
     readonly ToyClipPreprocess preprocess = new();
-    readonly Sequential visual;
-    readonly Linear visualProjection;
+    readonly nn.Module<Tensor, Tensor> visual;
+    readonly Linear? visualProjection;
     readonly Embedding tokenEmbedding;
     readonly Parameter positionalEmbedding;
     readonly Sequential transformer;
@@ -93,18 +96,31 @@ public sealed class ToyClipModel : nn.Module<Tensor, Tensor>, IClipModel
     readonly Linear textProjection;
     readonly Parameter logitScale;
 
-    /// <summary>A freshly initialized model; the weights depend only on <paramref name="seed"/> (it seeds TorchSharp's global generator).</summary>
-    public ToyClipModel(long seed = 0) : base("toy-clip")
+    /// <summary>The ViT tower's shape: 8×8 patches of 8 px (64 tokens and the class token), width 128, 4 blocks of 4 heads.</summary>
+    public static VitSettings VitSettings { get; } = new(ImageSize: ToyDataset.ImageSize, Patch: 8, Width: 128, Layers: 4, Heads: 4, MlpRatio: 4, OutputDim: Width);
+
+    /// <summary>
+    /// A freshly initialized model with image tower <paramref name="tower"/>; the weights depend only on <paramref name="seed"/> (it
+    /// seeds TorchSharp's global generator). The CNN's parameter names are those of the weights shipped before the other towers existed.
+    /// </summary>
+    public ToyClipModel(long seed = 0, ToyTower tower = ToyTower.Cnn) : base("toy-clip")
     {
         using var _ = no_grad();
         manual_seed(seed);
-        // Four stages straight from the pixels, as the recipe has it: 64 → 32 → 16 → 8 → 4.
-        visual = nn.Sequential(
-            ("stage1", new ToyStage("stage1", 3, 16)),
-            ("stage2", new ToyStage("stage2", 16, 32)),
-            ("stage3", new ToyStage("stage3", 32, 64)),
-            ("stage4", new ToyStage("stage4", 64, 128)));
-        visualProjection = nn.Linear(128, Width);
+        Tower = tower;
+        (visual, visualProjection) = tower switch
+        {
+            // Four stages straight from the pixels, as the recipe has it: 64 → 32 → 16 → 8 → 4; mean-pooled and projected here.
+            ToyTower.Cnn => ((nn.Module<Tensor, Tensor>)nn.Sequential(
+                ("stage1", new ToyStage("stage1", 3, 16)),
+                ("stage2", new ToyStage("stage2", 16, 32)),
+                ("stage3", new ToyStage("stage3", 32, 64)),
+                ("stage4", new ToyStage("stage4", 64, 128))), nn.Linear(128, Width)),
+            // The other towers end in their own projection, as CLIP's ViT does.
+            ToyTower.Vit => (new VitImageTower("visual", VitSettings, seed), null),
+            ToyTower.ConvNeXt => (new ConvNeXtImageTower("visual", ConvNeXtSettings.Toy with { OutputDim = Width }, seed), (Linear?)null),
+            _ => throw new ArgumentOutOfRangeException(nameof(tower), tower, $"Image towers: {string.Join(", ", Enum.GetNames<ToyTower>())}."),
+        };
         tokenEmbedding = nn.Embedding(ToyVocabulary.Words.Count, Width);
         positionalEmbedding = new Parameter(randn(ToyVocabulary.ContextLength, Width) * 0.01);
         transformer = nn.Sequential(("0", new ToyTextBlock("0", Width, 4)), ("1", new ToyTextBlock("1", Width, 4)));
@@ -113,6 +129,12 @@ public sealed class ToyClipModel : nn.Module<Tensor, Tensor>, IClipModel
         logitScale = new Parameter(tensor((float)Math.Log(1 / 0.07)));
         RegisterComponents();
     }
+
+    /// <summary>The image tower's architecture.</summary>
+    public ToyTower Tower { get; }
+
+    /// <summary>The image tower (under <c>visual.</c>); for the CNN, the four stages without the pooling and projection.</summary>
+    public nn.Module<Tensor, Tensor> Visual => visual;
 
     /// <summary>The learned log temperature: similarities are multiplied by its exp, at most 100 (<see cref="LogitScale"/>).</summary>
     public Tensor LogLogitScale => logitScale;
@@ -137,8 +159,8 @@ public sealed class ToyClipModel : nn.Module<Tensor, Tensor>, IClipModel
     public Tensor EncodeImage(Tensor images)
     {
         using var scope = NewDisposeScope();
-        var features = visual.call(preprocess.call(images)).mean([2, 3]);
-        return visualProjection.call(features).MoveToOuterDisposeScope();
+        var x = visual.call(preprocess.call(images));
+        return (visualProjection is null ? x : visualProjection.call(x.mean([2, 3]))).MoveToOuterDisposeScope();
     }
 
     /// <summary>Text embeddings [N, 128] (not normalized) of token rows [N, 8], read at each row's end token.</summary>

@@ -45,8 +45,10 @@ public sealed class VitAttention : nn.Module<Tensor, Tensor>
         var scores = q.permute(0, 2, 1, 3).matmul(k.permute(0, 2, 3, 1)) / Math.Sqrt(d);                 // [N, heads, T, T]
         var pattern = hook_pattern.call(scores.softmax(-1));
         var z = hook_z.call(pattern.matmul(v.permute(0, 2, 1, 3)).permute(0, 2, 1, 3));                  // [N, T, heads, d]
-        var perHead = W_O.weight!.view(w, _heads, d);                                                    // [width, heads, d]
-        var result = hook_result.call(einsum("nthd,whd->nthw", z, perHead));                              // [N, T, heads, width]
+        // Each head's z through its slice of W_O, one batched product over heads (einsum's backward is slower here).
+        var perHead = W_O.weight!.view(w, _heads, d).permute(1, 2, 0);                                    // [heads, d, width]
+        var byHead = z.permute(2, 0, 1, 3).reshape(_heads, n * t, d).bmm(perHead);                        // [heads, N·T, width]
+        var result = hook_result.call(byHead.view(_heads, n, t, w).permute(1, 2, 0, 3));                  // [N, T, heads, width]
         return (result.sum(2) + W_O.bias!).MoveToOuterDisposeScope();
     }
 }

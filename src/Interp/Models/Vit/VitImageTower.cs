@@ -5,14 +5,14 @@ using static TorchSharp.torch;
 namespace Interp.Models.Vit;
 
 /// <summary>
-/// A vision transformer image tower as CLIP's: <c>embed</c> (a convolution with stride = kernel = the patch, no bias) gives one
+/// A vision transformer image tower as CLIP's: <c>embed</c> (a convolution with stride = kernel = the patch, no bias: <see cref="PatchEmbedding"/>) gives one
 /// token per patch, row by row; a learned class token goes first; learned positions are added (<c>pos_embed</c> is the sum);
 /// <c>ln_pre</c>; the blocks (<c>blocks.{l}</c>, see <see cref="VitBlock"/>); <c>ln_post</c> on the class token; the projection.
 /// Hook names follow TransformerLens / Prisma. Input: images already normalized for the model, [N, 3, size, size].
 /// </summary>
 public sealed class VitImageTower : nn.Module<Tensor, Tensor>
 {
-    readonly Conv2d embed;
+    readonly PatchEmbedding embed;
     readonly Parameter class_embedding, positional_embedding, proj;
     readonly HookPoint pos_embed = new("pos_embed");
     readonly LayerNorm ln_pre, ln_post;
@@ -25,7 +25,7 @@ public sealed class VitImageTower : nn.Module<Tensor, Tensor>
         var generator = new Generator().manual_seed(seed);
         using (no_grad())
         {
-            embed = nn.Conv2d(3, settings.Width, settings.Patch, stride: settings.Patch, bias: false);
+            embed = new PatchEmbedding("embed", 3, settings.Width, settings.Patch, hasBias: false);
             double scale = 1 / Math.Sqrt(settings.Width);
             class_embedding = new Parameter(randn([settings.Width], generator: generator) * scale);
             positional_embedding = new Parameter(randn([settings.Tokens, settings.Width], generator: generator) * scale);

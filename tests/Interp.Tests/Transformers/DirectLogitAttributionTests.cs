@@ -1,0 +1,144 @@
+using Interp.Hooks;
+using Interp.Models.Vit;
+using Interp.Transformers;
+using static TorchSharp.torch;
+
+namespace Interp.Tests.Transformers;
+
+/// <summary>The embedding decomposition, the logit lens and the tuned lens on tiny towers, against hand computations.</summary>
+public class DirectLogitAttributionTests
+{
+    static readonly VitSettings Tiny = new(ImageSize: 8, Patch: 4, Width: 8, Layers: 2, Heads: 2, MlpRatio: 2, OutputDim: 3);
+
+    static Tensor Images(int n = 3, int seed = 6) => rand([n, 3, 8, 8], generator: new Generator().manual_seed(seed));
+
+    static HookedModel Hooked(VitImageTower tower) => new("tiny-vit", tower, new InputConvention(8, "identity"));
+
+    /// <summary>Biases and LayerNorm parameters away from 0 and 1, so that every term of the decomposition is exercised.</summary>
+    static void Perturb(VitImageTower tower)
+    {
+        using var _ = no_grad();
+        foreach (var (n, p) in tower.named_parameters().Where(x => x.parameter.ndim == 1))
+            p.add_(rand(p.shape, generator: new Generator().manual_seed(n.Length)) * 0.5);
+    }
+
+    [Fact]
+    public void The_terms_sum_to_the_embedding_and_their_logits_to_the_models_logits()
+    {
+        using var tower = new VitImageTower("visual", Tiny, seed: 1);
+        Perturb(tower);
+        using var model = Hooked(tower);
+        using var images = Images();
+        using var parts = DirectLogitAttribution.Decompose(model, images);
+        Assert.Equal(1 + 2 * (2 + 2), parts.Names.Count);                       // embed; per block 2 heads, the bias, the MLP
+        Assert.Equal("blocks.1.attn.head0", parts.Names[parts.HeadIndex(1, 0)]);
+        using var plain = model.Forward(images);
+        using var sum = parts.Sum();
+        double relative = ((sum - plain).norm() / plain.norm()).item<float>();
+        Assert.True(relative <= 1e-5, $"the terms sum to the embedding within {relative:G3} (relative)");
+        using var byToken = parts.HeadsByToken.sum(3);                          // over tokens: each head's term
+        for (int l = 0; l < 2; l++)
+            for (int h = 0; h < 2; h++)
+                Assert.True(byToken[.., l, h].allclose(parts.Terms[.., parts.HeadIndex(l, h)], rtol: 1e-5, atol: 1e-6));
+
+        using var classes = nn.functional.normalize(randn(4, 3, generator: new Generator().manual_seed(2)), dim: 1);
+        using var logits = 7.0 * nn.functional.normalize(plain, dim: 1).matmul(classes.t());
+        using var summed = parts.Logits(classes, 7.0).sum(1) + parts.BiasLogits(classes, 7.0);
+        Assert.True(summed.allclose(logits, rtol: 1e-5, atol: 1e-5));
+    }
+
+    [Fact]
+    public void Each_heads_term_equals_a_hand_computation_on_a_one_block_two_head_model_with_set_weights()
+    {
+        var settings = new VitSettings(ImageSize: 4, Patch: 2, Width: 4, Layers: 1, Heads: 2, MlpRatio: 1, OutputDim: 2);
+        using var tower = new VitImageTower("visual", settings);
+        using (no_grad())                                                       // every parameter set by a formula, not drawn
+            foreach (var (n, p) in tower.named_parameters())
+            {
+                int i = n.Length;
+                p.copy_(sin(arange(p.numel(), dtype: float32) * 0.7 + i).reshape(p.shape) * (n.Contains("ln_", StringComparison.Ordinal) ? 0.3 : 0.8)
+                    + (n.Contains("ln_", StringComparison.Ordinal) && n.EndsWith("weight", StringComparison.Ordinal) ? 1 : 0));
+            }
+        using var model = Hooked(tower);
+        using var images = rand([2, 3, 4, 4], generator: new Generator().manual_seed(3));
+        using var parts = DirectLogitAttribution.Decompose(model, images);
+        var w = tower.named_parameters().ToDictionary(x => x.name, x => x.parameter.detach().to(float64));
+        for (int b = 0; b < 2; b++)
+        {
+            // The forward pass by hand, in float64: 4 patches and the class token, one block.
+            var x = images[b].to(float64);
+            var tokens = new List<Tensor> { w["class_embedding"] };
+            foreach (var (r, c) in new[] { (0, 0), (0, 1), (1, 0), (1, 1) })
+                tokens.Add(w["embed.weight"].reshape(4, -1).matmul(x[.., (2 * r)..(2 * r + 2), (2 * c)..(2 * c + 2)].reshape(-1)));
+            var resid = Ln(stack(tokens) + w["positional_embedding"], w, "ln_pre");
+            var a = Ln(resid, w, "blocks.0.ln_1");
+            Tensor Lin(Tensor t, string name) => t.matmul(w[name + ".weight"].t()) + w[name + ".bias"];
+            var (q, k, v) = (Lin(a, "blocks.0.attn.W_Q"), Lin(a, "blocks.0.attn.W_K"), Lin(a, "blocks.0.attn.W_V"));
+            var headOutputs = new List<Tensor>();
+            for (int h = 0; h < 2; h++)
+            {
+                var cols = TensorIndex.Slice(2 * h, 2 * h + 2);
+                var pattern = (q[0, cols].matmul(k[.., cols].t()) / Math.Sqrt(2)).softmax(0);                 // the class token's row
+                headOutputs.Add(pattern.matmul(v[.., cols]).matmul(w["blocks.0.attn.W_O.weight"][.., cols].t()));   // z_h W_O,h
+            }
+            var mid = resid[0] + headOutputs[0] + headOutputs[1] + w["blocks.0.attn.W_O.bias"];
+            var midAll = resid + AttentionAll(a, w);
+            var hidden = Lin(Ln(midAll, w, "blocks.0.ln_2"), "blocks.0.mlp.c_fc");
+            var final = mid + Lin(0.5 * hidden * (1 + (hidden / Math.Sqrt(2)).erf()), "blocks.0.mlp.c_proj")[0];
+            var sigma = (final.var(0, unbiased: false) + 1e-5).sqrt();
+            for (int h = 0; h < 2; h++)
+            {
+                var head = headOutputs[h];
+                var want = ((head - head.mean()) / sigma * w["ln_post.weight"]).matmul(w["proj"]);
+                var got = parts.Terms[b, parts.HeadIndex(0, h)].to(float64);
+                Assert.True(got.allclose(want, rtol: 1e-5, atol: 1e-6), $"picture {b}, head {h}: off by {(got - want).abs().max().item<double>():G3}");
+            }
+        }
+    }
+
+    static Tensor Ln(Tensor x, Dictionary<string, Tensor> w, string name)
+    {
+        var mean = x.mean([-1], keepdim: true);
+        return (x - mean) / ((x - mean).pow(2).mean([-1], keepdim: true) + 1e-5).sqrt() * w[name + ".weight"] + w[name + ".bias"];
+    }
+
+    static Tensor AttentionAll(Tensor a, Dictionary<string, Tensor> w)
+    {
+        Tensor Lin(Tensor t, string name) => t.matmul(w[name + ".weight"].t()) + w[name + ".bias"];
+        var (q, k, v) = (Lin(a, "blocks.0.attn.W_Q"), Lin(a, "blocks.0.attn.W_K"), Lin(a, "blocks.0.attn.W_V"));
+        var heads = Enumerable.Range(0, 2).Select(h =>
+        {
+            var cols = TensorIndex.Slice(2 * h, 2 * h + 2);
+            return (q[.., cols].matmul(k[.., cols].t()) / Math.Sqrt(2)).softmax(1).matmul(v[.., cols]);
+        }).ToList();
+        return Lin(cat(heads, 1), "blocks.0.attn.W_O");
+    }
+
+    [Fact]
+    public void The_logit_lens_at_the_last_depth_is_the_models_embedding_and_the_tuned_lens_learns_the_identity_there()
+    {
+        using var tower = new VitImageTower("visual", Tiny, seed: 4);
+        Perturb(tower);
+        using var model = Hooked(tower);
+        using var images = Images(40, seed: 8);
+        using var lens = LogitLens.Embeddings(model, images);
+        Assert.Equal([3L, 40, 3], lens.shape);                                  // depths: before block 0, after 0, after 1
+        using var plain = model.Forward(images);
+        Assert.True(lens[-1].equal(plain).all().item<bool>(), "the last depth's lens is not the model's embedding");
+        Assert.False(lens[0].allclose(plain, rtol: 1e-3, atol: 1e-3));
+
+        using var tuned = TunedLens.Fit(model, images, ridge: 1e-9);
+        using var embeddings = tuned.Embeddings(model, images);
+        Assert.True(embeddings[-1].allclose(plain, rtol: 1e-3, atol: 1e-3), $"largest difference {(embeddings[-1] - plain).abs().max().item<float>():G3}");
+        Assert.Contains("needs more pictures", Assert.Throws<ArgumentException>(() => TunedLens.Fit(model, Images(5))).Message);
+    }
+
+    [Fact]
+    public void A_model_without_a_vision_transformer_is_refused_by_name()
+    {
+        using var conv = new HookedModel("conv", nn.Sequential(("c", nn.Conv2d(3, 4, 3))), new InputConvention(8, "identity"));
+        using var images = Images();
+        var error = Assert.Throws<ArgumentException>(() => DirectLogitAttribution.Decompose(conv, images));
+        Assert.Contains("'conv' has no vision transformer tower", error.Message);
+    }
+}
