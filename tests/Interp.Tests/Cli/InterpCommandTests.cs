@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.CommandLine;
 using Interp.Cli;
 using Interp.Images;
@@ -39,6 +40,27 @@ public class InterpCommandTests(ITestOutputHelper output)
         // Not a main layer: its neighbours in the list asked for.
         Assert.Equal(("layer1", "layer3"), Interp.Cli.Verbs.MicroscopeVerb.Neighbours(["layer1", "layer2.0", "layer3"], 1, main));
         Assert.Equal((null, null), Interp.Cli.Verbs.MicroscopeVerb.Neighbours(["layer2.0"], 0, []));
+    }
+
+    [Fact]
+    public void Training_a_toy_clip_with_another_tower_records_the_tower_and_reproduces_its_first_losses()
+    {
+        var dir = TestPaths.Temp("train-toy-vit");
+        var path = Path.Combine(dir, "toy-vit.bin");
+        var (code, text, err) = Run("train", "toy-clip", "--tower", "vit", "--steps", "2", "--batch", "8", "--out", path, "--checkpoint", Path.Combine(dir, "run"));
+        output.WriteLine(text + err);
+        Assert.True(code == 0, err);
+        using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "training.json")));
+        var settings = json.RootElement.GetProperty("Settings").Deserialize<Interp.Training.ToyTrainingSettings>()!;
+        Assert.Equal(Interp.Models.ToyClip.ToyTower.Vit, settings.Tower);
+        Assert.Equal("Vit", json.RootElement.GetProperty("Settings").GetProperty("Tower").GetString());       // by name in the record
+        using var model = new Interp.Models.ToyClip.ToyClipModel(settings.InitSeed, settings.Tower);
+        var again = Interp.Training.ToyClipTraining.Train(model, settings);
+        Assert.Equal(json.RootElement.GetProperty("FirstLosses").EnumerateArray().Select(e => e.GetDouble()), again.Select(s => s.Loss));
+        var (bad, _, badErr) = Run("train", "toy-clip", "--tower", "resnet", "--out", path);
+        Assert.Equal(2, bad);
+        Assert.Contains("cnn", badErr);
+        Assert.Contains("convnext", badErr);
     }
 
     [Fact]

@@ -15,24 +15,34 @@ public class ToyClipWeightsTests(ITestOutputHelper output)
     sealed record Record(ToyTrainingSettings Settings, string Cpu, int Threads, double[] FirstLosses, double FinalLoss, string Sha256, double ZeroShotDrawings,
         double ZeroShotWords);
 
-    static Record Recorded() => JsonSerializer.Deserialize<Record>(File.ReadAllText(Path.Combine(TestPaths.RepoRoot, "data", "toyclip", "training.json")))!;
+    static Record Recorded(ToyTower tower = ToyTower.Cnn) =>
+        JsonSerializer.Deserialize<Record>(File.ReadAllText(Path.Combine(Path.GetDirectoryName(ToyClipWeights.PathOf(tower))!, "training.json")))!;
 
-    [Fact]
-    public void The_shipped_weights_are_the_recorded_file_and_load_into_the_model()
+    [Theory]
+    [InlineData(ToyTower.Cnn)]
+    [InlineData(ToyTower.Vit)]
+    [InlineData(ToyTower.ConvNeXt)]
+    public void The_shipped_weights_are_the_recorded_file_and_load_into_the_model(ToyTower tower)
     {
-        var record = Recorded();
-        Assert.Equal(record.Sha256, Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(ToyClipWeights.PathOf(ToyTower.Cnn)))).ToLowerInvariant());
-        using var model = ToyClipWeights.Load();
+        var record = Recorded(tower);
+        Assert.Equal(tower, record.Settings.Tower);
+        Assert.Equal(record.Sha256, Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(ToyClipWeights.PathOf(tower)))).ToLowerInvariant());
+        Assert.True(new FileInfo(ToyClipWeights.PathOf(tower)).Length <= 5 << 20, "each shipped toy CLIP is at most 5 MB");
+        using var model = ToyClipWeights.Load(tower);
         Assert.False(model.training);
-        using var fresh = new ToyClipModel(record.Settings.InitSeed);
+        Assert.Equal(tower, model.Tower);
+        using var fresh = new ToyClipModel(record.Settings.InitSeed, tower);
         Assert.Contains(model.parameters().Zip(fresh.parameters()), p => !(p.First == p.Second).all().item<bool>());   // trained, not initial
     }
 
-    [Fact]
-    public void The_recorded_zero_shot_accuracies_come_out_of_the_shipped_weights_through_the_classifier_and_by_hand()
+    [Theory]
+    [InlineData(ToyTower.Cnn)]
+    [InlineData(ToyTower.Vit)]
+    [InlineData(ToyTower.ConvNeXt)]
+    public void The_recorded_zero_shot_accuracies_come_out_of_the_shipped_weights_through_the_classifier_and_by_hand(ToyTower tower)
     {
-        var record = Recorded();
-        using var model = ToyClipWeights.Load();
+        var record = Recorded(tower);
+        using var model = ToyClipWeights.Load(tower);
         var measured = ToyClipEvaluation.ZeroShot(model);   // the figures README and the record give: 300 held-out pictures of each kind
         output.WriteLine($"drawings {measured.Drawings:P1} (recorded {record.ZeroShotDrawings:P1}), words {measured.Words:P1} (recorded {record.ZeroShotWords:P1})");
         Assert.Equal(record.ZeroShotDrawings, measured.Drawings);
@@ -54,12 +64,15 @@ public class ToyClipWeightsTests(ITestOutputHelper output)
         Assert.Equal(record.ZeroShotDrawings, right / 300.0);
     }
 
-    [Fact]
-    public void A_short_run_reproduces_the_recorded_first_losses()
+    [Theory]
+    [InlineData(ToyTower.Cnn)]
+    [InlineData(ToyTower.Vit)]
+    [InlineData(ToyTower.ConvNeXt)]
+    public void A_short_run_reproduces_the_recorded_first_losses(ToyTower tower)
     {
-        var record = Recorded();
+        var record = Recorded(tower);
         int steps = Math.Min(3, record.FirstLosses.Length);
-        using var model = new ToyClipModel(record.Settings.InitSeed);
+        using var model = new ToyClipModel(record.Settings.InitSeed, tower);
         var history = ToyClipTraining.Train(model, record.Settings, stopAfter: steps);
         bool sameMachineKind = record.Cpu == CpuInfo.Current.Summary && record.Threads == get_num_threads();   // model name and vector units
         for (int i = 0; i < steps; i++)

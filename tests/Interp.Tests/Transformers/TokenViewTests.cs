@@ -1,0 +1,38 @@
+using Interp.Hooks;
+using Interp.Models.Vit;
+using Interp.Transformers;
+using static TorchSharp.torch;
+
+namespace Interp.Tests.Transformers;
+
+public class TokenViewTests
+{
+    [Fact]
+    public void Patch_tokens_read_as_channels_on_the_grid_and_edits_write_back_to_their_tokens_only()
+    {
+        using var tower = new VitImageTower("visual", new VitSettings(ImageSize: 8, Patch: 4, Width: 8, Layers: 2, Heads: 2, MlpRatio: 2, OutputDim: 3), seed: 1);
+        using var model = new HookedModel("tiny-vit", tower, new InputConvention(8, "identity"));
+        using var views = TokenView.AttachAll(model);
+        Assert.Contains("blocks.1.mlp.hook_post/grid", model.ViewNames);
+        Assert.Equal(16L, model.Layer("blocks.1.mlp.hook_post/grid").Channels);                        // MLP neurons are the channels
+        using var images = rand([2, 3, 8, 8], generator: new Generator().manual_seed(2));
+        using var cache = model.RunWithCache(images, "blocks.0.hook_resid_post", "blocks.0.hook_resid_post/grid", "blocks.0.hook_resid_post/cls");
+        var tokens = cache["blocks.0.hook_resid_post"];                                                 // [2, 5, 8]
+        var grid = cache["blocks.0.hook_resid_post/grid"];                                              // [2, 8, 2, 2]
+        Assert.Equal([2L, 8, 2, 2], grid.shape);
+        Assert.Equal(tokens[1, 1 + 1 * 2 + 0, 5].item<float>(), grid[1, 5, 1, 0].item<float>());         // row 1, column 0 is token 3
+        Assert.True(cache["blocks.0.hook_resid_post/cls"].flatten(1).equal(tokens[.., 0]).all().item<bool>());
+
+        using var plain = model.Forward(images);
+        using (var same = model.RunWithHooks(images, ("blocks.0.hook_resid_post/grid", g => g.clone())))
+            Assert.True(same.equal(plain).all().item<bool>());
+        Tensor? seen = null;
+        using (model.Hook("blocks.0.hook_resid_post/grid", g => { var e = g.clone(); e[.., 5, 1, 0] = 100; return e; }))
+        using (model.Hook("blocks.1.hook_resid_pre", t => { seen = t.detach().clone().DetachFromDisposeScope(); return null; }))    // what the next block gets
+            model.Forward(images).Dispose();
+        Assert.Equal(100f, seen![0, 3, 5].item<float>());
+        Assert.True(seen[.., 0].equal(tokens[.., 0]).all().item<bool>());                                // the class token untouched
+        seen.Dispose();
+        Assert.Contains("class token, then a g×g grid", Assert.Throws<ArgumentException>(() => TokenView.Grid.Read(zeros(2, 6, 8))).Message);
+    }
+}
