@@ -18,26 +18,8 @@ public static class ActivationPatching
     public static double[,] ByHead(HookedModel model, Tensor clean, Tensor corrupted, Func<Tensor, double> metric)
     {
         var vit = VitLayout.Of(model);
-        RequirePairs(clean, corrupted);
         var names = Enumerable.Range(0, vit.Layers).Select(l => vit.Name(l, "attn.hook_result")).ToList();
-        using var _ = no_grad();
-        using var cache = model.RunWithCache(clean, names);
-        var result = new double[vit.Layers, vit.Heads];
-        for (int l = 0; l < vit.Layers; l++)
-            for (int h = 0; h < vit.Heads; h++)
-            {
-                var source = cache[names[l]];
-                int head = h;
-                using var scope = NewDisposeScope();
-                var output = model.RunWithHooks(corrupted, (names[l], t =>
-                {
-                    var edited = t.clone();
-                    edited[.., .., head] = source[.., .., head];
-                    return edited;
-                }));
-                result[l, h] = metric(output);
-            }
-        return result;
+        return Patch(model, clean, corrupted, metric, names, vit.Heads, (edited, source, head) => edited[.., .., head] = source[.., .., head]);
     }
 
     /// <summary>
@@ -47,25 +29,34 @@ public static class ActivationPatching
     public static double[,] ByPosition(HookedModel model, Tensor clean, Tensor corrupted, Func<Tensor, double> metric)
     {
         var vit = VitLayout.Of(model);
-        RequirePairs(clean, corrupted);
         var names = Enumerable.Range(0, vit.Layers).Select(l => vit.Name(l, "hook_resid_pre")).ToList();
+        return Patch(model, clean, corrupted, metric, names, vit.Tower.Settings.Tokens, (edited, source, token) => edited[.., token] = source[.., token]);
+    }
+
+    /// <summary>
+    /// For each hook name and each index 0 … <paramref name="count"/> − 1: the metric of the corrupted run with <paramref name="put"/>
+    /// copying that part of the activation from the clean run.
+    /// </summary>
+    static double[,] Patch(HookedModel model, Tensor clean, Tensor corrupted, Func<Tensor, double> metric, IReadOnlyList<string> names, int count,
+        Action<Tensor, Tensor, int> put)
+    {
+        RequirePairs(clean, corrupted);
         using var _ = no_grad();
         using var cache = model.RunWithCache(clean, names);
-        int tokens = vit.Tower.Settings.Tokens;
-        var result = new double[vit.Layers, tokens];
-        for (int l = 0; l < vit.Layers; l++)
-            for (int t = 0; t < tokens; t++)
+        var result = new double[names.Count, count];
+        for (int l = 0; l < names.Count; l++)
+            for (int i = 0; i < count; i++)
             {
                 var source = cache[names[l]];
-                int token = t;
+                int index = i;
                 using var scope = NewDisposeScope();
-                var output = model.RunWithHooks(corrupted, (names[l], x =>
+                var output = model.RunWithHooks(corrupted, (names[l], t =>
                 {
-                    var edited = x.clone();
-                    edited[.., token] = source[.., token];
+                    var edited = t.clone();
+                    put(edited, source, index);
                     return edited;
                 }));
-                result[l, t] = metric(output);
+                result[l, i] = metric(output);
             }
         return result;
     }
