@@ -21,6 +21,20 @@ public static class Options
         return option;
     }
 
+    /// <summary>An integer option that may be left out (then null: the caller's default applies) and, when given, is at least <paramref name="minimum"/>.</summary>
+    public static Option<int?> OptionalInteger(string name, string description, int minimum = 1)
+    {
+        var option = new Option<int?>(name) { Description = description };
+        option.Validators.Add(result =>
+        {
+            int? value;
+            try { value = result.GetValueOrDefault<int?>(); }
+            catch (InvalidOperationException) { return; }   // not a number: the parser reports that itself
+            if (value < minimum) result.AddError($"{name} must be at least {minimum}; got {value}.");
+        });
+        return option;
+    }
+
     /// <summary>A required integer option that must be at least <paramref name="minimum"/>.</summary>
     public static Option<int> RequiredInteger(string name, string description, int minimum = 1)
     {

@@ -36,7 +36,7 @@ static class TrainVerb
         var output = new Option<FileInfo>("--out") { Description = "The weights file to write, e.g. data/toyclip/toy-clip.bin.", Required = true };
         var tower = Options.Choice("--tower", "The image tower: cnn (notebook 04's), vit or convnext; default cnn.", "cnn",
             [.. Enum.GetNames<ToyTower>().Select(n => n.ToLowerInvariant())]);
-        var steps = new Option<int?>("--steps") { Description = "Optimization steps; default the tower's recipe (900 for the CNN, 720 for the ViT, 840 for the ConvNeXt)." };
+        var steps = Options.OptionalInteger("--steps", "Optimization steps; default the tower's recipe (900 for the CNN, 720 for the ViT, 840 for the ConvNeXt).");
         var batch = Options.Integer("--batch", "Examples per step; default 256.", 256);
         var threads = Options.Threads(2);
         var checkpoint = new Option<FileInfo>("--checkpoint") { Description = "Where the run keeps its checkpoint (default: the cache, ~/.cache/interp-notebooks/toyclip)." };

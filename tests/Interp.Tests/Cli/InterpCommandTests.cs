@@ -57,6 +57,9 @@ public class InterpCommandTests(ITestOutputHelper output)
         using var model = new Interp.Models.ToyClip.ToyClipModel(settings.InitSeed, settings.Tower);
         var again = Interp.Training.ToyClipTraining.Train(model, settings);
         Assert.Equal(json.RootElement.GetProperty("FirstLosses").EnumerateArray().Select(e => e.GetDouble()), again.Select(s => s.Loss));
+        var (zero, _, zeroErr) = Run("train", "toy-clip", "--tower", "vit", "--steps", "0", "--out", path);
+        Assert.Equal(2, zero);
+        Assert.Contains("--steps must be at least 1; got 0.", zeroErr);
         var (bad, _, badErr) = Run("train", "toy-clip", "--tower", "resnet", "--out", path);
         Assert.Equal(2, bad);
         Assert.Contains("cnn", badErr);
