@@ -34,6 +34,19 @@ public sealed record ToyTrainingSettings(int Steps = 900, int BatchSize = 256, d
         _ => throw new ArgumentOutOfRangeException(nameof(tower), tower, $"Image towers: {string.Join(", ", Enum.GetNames<ToyTower>())}."),
     };
 
+    /// <summary>Each setting in which <paramref name="other"/> differs from this, as "name: this ≠ other" (empty when they are equal).</summary>
+    public IReadOnlyList<string> DifferencesFrom(ToyTrainingSettings other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        return [.. new (string Name, object A, object B)[]
+            {
+                (nameof(Steps), Steps, other.Steps), (nameof(BatchSize), BatchSize, other.BatchSize), (nameof(LearningRate), LearningRate, other.LearningRate),
+                (nameof(WeightDecay), WeightDecay, other.WeightDecay), (nameof(WarmupSteps), WarmupSteps, other.WarmupSteps),
+                (nameof(DataSeed), DataSeed, other.DataSeed), (nameof(InitSeed), InitSeed, other.InitSeed),
+                (nameof(CheckpointEvery), CheckpointEvery, other.CheckpointEvery), (nameof(Tower), Tower, other.Tower),
+            }.Where(d => !d.A.Equals(d.B)).Select(d => $"{d.Name}: {d.A} ≠ {d.B}")];
+    }
+
     /// <summary>The learning rate at <paramref name="step"/>: linear warm-up, then cosine decay to 0.</summary>
     public double RateAt(int step) => step < WarmupSteps
         ? LearningRate * (step + 1) / WarmupSteps
@@ -56,10 +69,11 @@ public static class ToyClipTraining
     /// Trains <paramref name="model"/> in place and returns the loss of every step run so far (resumed steps included). With
     /// <paramref name="checkpointPath"/>, training resumes from it when it holds a checkpoint of the same settings, and saves one
     /// every <see cref="ToyTrainingSettings.CheckpointEvery"/> steps and at the end. <paramref name="stopAfter"/> ends the run
-    /// early (after that many steps in all), as an interruption would.
+    /// early (after that many steps in all), as an interruption would. With <paramref name="snapshots"/>, the weights after each step
+    /// of its schedule are kept (step 0: the initialization); the schedule may not reach beyond the run.
     /// </summary>
     public static IReadOnlyList<ToyTrainingStep> Train(ToyClipModel model, ToyTrainingSettings settings, string? checkpointPath = null,
-        IProgress<ToyTrainingStep>? progress = null, int? stopAfter = null, CancellationToken cancellation = default)
+        IProgress<ToyTrainingStep>? progress = null, int? stopAfter = null, CancellationToken cancellation = default, TrajectoryWriter? snapshots = null)
     {
         settings.Validate();
         if (model.Tower != settings.Tower)
@@ -79,6 +93,8 @@ public static class ToyClipTraining
             TrainingCheckpoint.LoadState(checkpointPath, model, optimizer);
             (start, history) = (saved.NextStep, saved.History);
         }
+        snapshots?.Begin(settings, start);
+        if (start == 0) snapshots?.After(0, model);
         model.train();
         var watch = Stopwatch.StartNew();
         int end = Math.Min(settings.Steps, stopAfter ?? settings.Steps);
@@ -95,6 +111,7 @@ public static class ToyClipTraining
             var record = new ToyTrainingStep(step, loss.item<float>(), watch.Elapsed.TotalSeconds);
             history.Add(record);
             progress?.Report(record);
+            snapshots?.After(step + 1, model);
             if (checkpointPath is not null && ((step + 1) % settings.CheckpointEvery == 0 || step + 1 == end))
                 TrainingCheckpoint.Save(checkpointPath, model, optimizer, new Checkpoint(settings, step + 1, history));
         }
