@@ -14,6 +14,7 @@ public static class InterpCommand
         root.Subcommands.Add(ScanVerb.Build());
         root.Subcommands.Add(MergeVerb.Build());
         root.Subcommands.Add(TrainVerb.Build());
+        root.Subcommands.Add(TrajectoryVerb.Build());
         root.Subcommands.Add(BenchVerb.Build());
         root.Subcommands.Add(EnvVerb.Build());
         root.Subcommands.Add(MicroscopeVerb.Build());

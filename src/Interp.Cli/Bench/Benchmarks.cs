@@ -257,6 +257,42 @@ public static class Benchmarks
     }
 
     /// <summary>
+    /// Training the CNN toy CLIP for <paramref name="steps"/> steps with and without snapshots on the default schedule
+    /// (<see cref="Interp.Training.CheckpointSchedule.LogThenEvery"/>), alternating, <paramref name="rounds"/> times each: the overhead at
+    /// this run's snapshot density, the cost of one snapshot, and the overhead that cost implies for the 900-step recipe's 26.
+    /// </summary>
+    public static IEnumerable<object> SnapshotOverhead(int steps, int rounds, int threads)
+    {
+        set_num_threads(threads);
+        var settings = Interp.Training.ToyTrainingSettings.For(Interp.Models.ToyClip.ToyTower.Cnn) with { Steps = steps };
+        var schedule = Interp.Training.CheckpointSchedule.LogThenEvery(steps);
+        var times = new Dictionary<bool, List<double>> { [false] = [], [true] = [] };
+        for (int round = 0; round < rounds; round++)
+            foreach (bool keep in new[] { false, true })
+            {
+                var folder = Path.Combine(Path.GetTempPath(), $"interp-bench-snapshots-{Environment.ProcessId}");
+                using (var model = new Interp.Models.ToyClip.ToyClipModel(settings.InitSeed))
+                {
+                    var watch = Stopwatch.StartNew();
+                    Interp.Training.ToyClipTraining.Train(model, settings, snapshots: keep ? new Interp.Training.TrajectoryWriter(folder, schedule) : null);
+                    times[keep].Add(watch.Elapsed.TotalSeconds);
+                }
+                if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+            }
+        double Median(List<double> v) { var o = v.Order().ToList(); return o.Count % 2 == 1 ? o[o.Count / 2] : (o[o.Count / 2 - 1] + o[o.Count / 2]) / 2; }
+        double without = Median(times[false]), with = Median(times[true]);
+        double perSnapshotMs = (with - without) * 1000 / schedule.Steps.Count;
+        int recipeSnapshots = Interp.Training.CheckpointSchedule.LogThenEvery(900).Steps.Count;
+        yield return new
+        {
+            cpu = CpuInfo.Current.Identity, what = "toy-clip training with snapshots", steps, snapshots = schedule.Steps.Count, rounds, threads,
+            seconds_without = Math.Round(without, 2), seconds_with = Math.Round(with, 2), overhead_percent = Math.Round(100 * (with - without) / without, 2),
+            ms_per_snapshot = Math.Round(perSnapshotMs, 1),
+            recipe_overhead_percent = Math.Round(100 * perSnapshotMs * recipeSnapshots / (900 * without * 1000 / steps), 3),
+        };
+    }
+
+    /// <summary>
     /// The median time of a render step after the steps with redirected ReLU gradients and a warm-up, and the objective at the end.
     /// <paramref name="between"/>, when given, runs after each measured step (outside the step's time); its own times are returned.
     /// </summary>

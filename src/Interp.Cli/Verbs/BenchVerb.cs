@@ -41,7 +41,8 @@ static class BenchVerb
     public static Command Build()
     {
         var command = new Command("bench", "Benchmarks of rendering, scanning and CLIP on this CPU (each row names it).");
-        foreach (var verb in new[] { Render(), RenderOne(), Profile(), Units(), Soak(), Clip(), Scan(), Curves(), Sizes(), SizesOne(), Sae() }) command.Subcommands.Add(verb);
+        foreach (var verb in new[] { Render(), RenderOne(), Profile(), Units(), Soak(), Clip(), Scan(), Curves(), Sizes(), SizesOne(), Sae(), Snapshots() })
+            command.Subcommands.Add(verb);
         return command;
     }
 
@@ -211,6 +212,21 @@ static class BenchVerb
         {
             Write(parsed, format, Benchmarks.SaeSpeed(parsed.GetValue(images), parsed.GetValue(steps), parsed.GetValue(batch), parsed.GetValue(threads)).ToList(),
                 "sparse autoencoders");
+            return 0;
+        });
+        return command;
+    }
+
+    static Command Snapshots()
+    {
+        var steps = Options.Integer("--steps", "Training steps per run; default 60 (snapshots at 0, 1, 2, 3, 5, 9, 16, 29, 50, 60).", 60);
+        var rounds = Options.Integer("--rounds", "Runs with and without snapshots, alternating; default 2 each.", 2);
+        var (threads, format) = (Options.Threads(2), Format());
+        var command = new Command("snapshots", "Toy-CLIP training with and without snapshots (interp train toy-clip --checkpoints): the overhead, per snapshot and for the recipe.")
+            { steps, rounds, threads, format };
+        command.SetAction(parsed =>
+        {
+            Write(parsed, format, Benchmarks.SnapshotOverhead(parsed.GetValue(steps), parsed.GetValue(rounds), parsed.GetValue(threads)).ToList(), "snapshot overhead");
             return 0;
         });
         return command;

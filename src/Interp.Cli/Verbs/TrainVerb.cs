@@ -7,6 +7,7 @@ using Interp.Clip;
 using Interp.Models.ToyClip;
 using Interp.Training;
 using Interp.Datasets;
+using Interp.Dynamics;
 using Interp.Dictionary;
 using Interp.Zoo;
 using static TorchSharp.torch;
@@ -41,26 +42,39 @@ static class TrainVerb
         var threads = Options.Threads(2);
         var checkpoint = new Option<FileInfo>("--checkpoint") { Description = "Where the run keeps its checkpoint (default: the cache, ~/.cache/interp-notebooks/toyclip)." };
         var record = new Option<FileInfo>("--record") { Description = "Where to write the run's record (default: training.json beside the weights)." };
+        var seed = Options.Integer("--seed", "The initialization's seed (the data order stays the recipe's); default 0, the shipped models'.", 0, minimum: 0);
+        var snapshots = new Option<DirectoryInfo>("--checkpoints")
+        {
+            Description = "Keep snapshots of the weights in this folder (dense early, then every --every steps), then measure each (notebook 07's " +
+                          "training dynamics) into measures.json there.",
+        };
+        var early = Options.Integer("--early", "With --checkpoints: log-spaced snapshots from step 1 to --every; default 8.", 8, minimum: 0);
+        var every = Options.Integer("--every", "With --checkpoints: a snapshot every this many steps after the early ones; default 50.", 50);
         var command = new Command("toy-clip", "Train a toy CLIP (notebook 04's, or another image tower) and write its weights and training record.")
-            { output, tower, steps, batch, threads, checkpoint, record };
+            { output, tower, steps, batch, threads, checkpoint, record, seed, snapshots, early, every };
         command.SetAction(parsed =>
         {
             var (console, outPath, threadCount) = Start(parsed, output, threads);
             var settings = ToyTrainingSettings.For(Enum.Parse<ToyTower>(parsed.GetValue(tower)!, ignoreCase: true)) with
             {
                 BatchSize = parsed.GetValue(batch),
+                InitSeed = parsed.GetValue(seed),
             };
             if (parsed.GetValue(steps) is { } asked) settings = settings with { Steps = asked };
             // The checkpoint (three files) goes to the cache, not beside the weights (which may be inside the repository).
-            var checkpointPath = parsed.GetValue(checkpoint)?.FullName
-                ?? Path.Combine(InterpPaths.CacheRoot, "toyclip", $"{Path.GetFileNameWithoutExtension(outPath)}-{settings.Steps}x{settings.BatchSize}.checkpoint");
+            var checkpointPath = parsed.GetValue(checkpoint)?.FullName ?? Path.Combine(InterpPaths.CacheRoot, "toyclip",
+                $"{Path.GetFileNameWithoutExtension(outPath)}{(settings.InitSeed == 0 ? "" : $"-seed{settings.InitSeed}")}-{settings.Steps}x{settings.BatchSize}.checkpoint");
+            var trajectoryFolder = parsed.GetValue(snapshots)?.FullName;
+            var writer = trajectoryFolder is null ? null
+                : new TrajectoryWriter(trajectoryFolder, CheckpointSchedule.LogThenEvery(settings.Steps, parsed.GetValue(early), parsed.GetValue(every)));
             var recordPath = parsed.GetValue(record)?.FullName ?? Path.Combine(Path.GetDirectoryName(outPath)!, "training.json");
             console.WriteLine($"{CpuInfo.Current.Summary}; {threadCount} threads; {settings}");
             using var model = new ToyClipModel(settings.InitSeed, settings.Tower);
             console.WriteLine($"{model.parameters().Sum(p => p.numel()):N0} parameters");
             var watch = System.Diagnostics.Stopwatch.StartNew();
             var history = ProgressDisplay.Run(console, $"toy CLIP ({settings.Tower})", settings.Steps, progress =>
-                ToyClipTraining.Train(model, settings, checkpointPath, new Reporter<ToyTrainingStep>(s => progress.Report((s.Step + 1, $"loss {s.Loss:F4}")))));
+                ToyClipTraining.Train(model, settings, checkpointPath, new Reporter<ToyTrainingStep>(s => progress.Report((s.Step + 1, $"loss {s.Loss:F4}"))),
+                    snapshots: writer));
             watch.Stop();
             var zeroShot = ToyClipEvaluation.ZeroShot(model);
             console.WriteLine($"zero-shot on held-out pictures: drawings {zeroShot.Drawings:P1}, words {zeroShot.Words:P1} ({zeroShot.PerKind} each)");
@@ -83,6 +97,11 @@ static class TrainVerb
             };
             File.WriteAllText(recordPath, JsonSerializer.Serialize(run, new JsonSerializerOptions { WriteIndented = true, IndentSize = 1 }));
             console.WriteLine($"wrote {recordPath}");
+            if (writer is not null)
+            {
+                console.WriteLine($"{writer.Schedule.Steps.Count} snapshots in {writer.Folder}; measuring each");
+                TrajectoryVerb.MeasureAndSave(console, Trajectory.Open(writer.Folder, settings), threadCount, run.Seconds);
+            }
             return 0;
         });
         return command;

@@ -31,8 +31,8 @@ public static class ToyClipEvaluation
     /// dataset with seed <paramref name="seed"/> (use a seed the model was not trained on).
     /// </summary>
     public static ToyZeroShot ZeroShot(ToyClipModel model, int seed = 1_000_003, int perKind = 300) =>
-        InEval(model, () => new ToyZeroShot(Accuracy(model, Held(seed, ToyKind.Drawing, perKind), DrawingPrompt),
-                                            Accuracy(model, Held(seed, ToyKind.Word, perKind), WordPrompt), perKind));
+        InEval(model, () => new ToyZeroShot(Accuracy(model, HeldOut(seed, ToyKind.Drawing, perKind), DrawingPrompt),
+                                            Accuracy(model, HeldOut(seed, ToyKind.Word, perKind), WordPrompt), perKind));
 
     /// <summary>
     /// Zero-shot accuracy on the same <paramref name="perFont"/> held-out word pictures written in each shipped font
@@ -41,7 +41,7 @@ public static class ToyClipEvaluation
     /// </summary>
     public static IReadOnlyList<(string Font, double Accuracy)> WordsByFont(ToyClipModel model, int seed = 1_000_003, int perFont = 300)
     {
-        var examples = Held(seed, ToyKind.Word, perFont);
+        var examples = HeldOut(seed, ToyKind.Word, perFont);
         return InEval(model, () => Runtime.SkiaRuntime.FontFiles.Keys
             .Select(font => (font, Accuracy(model, [.. examples.Select(e => e with { Font = font == Runtime.SkiaRuntime.TrainingFont ? null : font })], WordPrompt)))
             .ToList());
@@ -64,8 +64,11 @@ public static class ToyClipEvaluation
         return (IReadOnlyList<ToyReading>)[.. best.Select((b, i) => new ToyReading(prompts[(int)b], word[i]))];
     });
 
-    /// <summary>The first <paramref name="count"/> examples of <paramref name="kind"/> in the dataset with <paramref name="seed"/>.</summary>
-    static List<ToyExample> Held(int seed, ToyKind kind, int count)
+    /// <summary>
+    /// The first <paramref name="count"/> examples of <paramref name="kind"/> in the dataset with <paramref name="seed"/> (the held-out
+    /// pictures <see cref="ZeroShot"/> measures on, for the default seed).
+    /// </summary>
+    public static IReadOnlyList<ToyExample> HeldOut(int seed, ToyKind kind, int count)
     {
         if (count < 1) throw new ArgumentOutOfRangeException(nameof(count), count, "Measure at least one picture.");
         var data = new ToyDataset(seed);

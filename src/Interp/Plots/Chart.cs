@@ -1,4 +1,5 @@
 using System.Globalization;
+using Interp.Statistics;
 using XPlot.Plotly;
 
 namespace Interp.Plots;
@@ -83,6 +84,35 @@ public sealed class Chart
         });
         chart.WithSize(720, 400);
         return new Chart(chart, title, series.Select(s => s.Name).ToList(), series.SelectMany(s => s.Y).ToList());
+    }
+
+    /// <summary>
+    /// Several named lines whose points carry intervals (e.g. bootstrap intervals of an accuracy), drawn as error bars.
+    /// <see cref="Data"/> holds every series' values, one series after another.
+    /// </summary>
+    public static Chart Lines(IReadOnlyList<(string Name, IReadOnlyList<double> X, IReadOnlyList<Estimate> Y)> series, string title,
+        string xTitle = "", string yTitle = "", bool logX = false)
+    {
+        if (series.Count == 0) throw new ArgumentException("Give at least one series.", nameof(series));
+        foreach (var (name, x, y) in series)
+            if (x.Count != y.Count) throw new ArgumentException($"Series '{name}' has {x.Count} x values but {y.Count} y values.");
+        var chart = XPlot.Plotly.Chart.Plot(series.Select(s => new Scatter
+        {
+            x = s.X, y = s.Y.Select(e => e.Value).ToList(), mode = "lines+markers", name = s.Name,
+            error_y = new Error_y
+            {
+                type = "data", symmetric = false, array = s.Y.Select(e => double.IsNaN(e.High) ? 0 : e.High - e.Value).ToList(),
+                arrayminus = s.Y.Select(e => double.IsNaN(e.Low) ? 0 : e.Value - e.Low).ToList(), thickness = 1,
+            },
+        }));
+        chart.WithLayout(new Layout.Layout
+        {
+            title = title,
+            xaxis = new Xaxis { title = xTitle, type = logX ? "log" : "linear" },
+            yaxis = new Yaxis { title = yTitle },
+        });
+        chart.WithSize(720, 400);
+        return new Chart(chart, title, series.Select(s => s.Name).ToList(), series.SelectMany(s => s.Y.Select(e => e.Value)).ToList());
     }
 
     /// <summary>

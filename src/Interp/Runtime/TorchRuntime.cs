@@ -34,7 +34,11 @@ public static class TorchRuntime
         {
             if (_report is not null) return _report;
             NativeAllocator.Configure();
+            TorchLogLevel.Configure();
             _report = Load();
+            if (OperatingSystem.IsLinux() && FindNativeFile("libLibTorchSharp.so", TorchSharpNativeDirectories()) is { } native
+                && FindLibTorchDirectory(Path.GetDirectoryName(native)!) is { } libtorch)
+                TorchLogLevel.Apply(Path.Combine(libtorch, "libc10.so"));
             if (_report.PatchedCopy is not null) Console.WriteLine(_report.Message);
             return _report;
         }

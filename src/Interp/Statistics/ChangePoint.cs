@@ -71,7 +71,8 @@ public static class ChangePoint
         Check(steps, values.GetLength(0), fraction);
         int items = values.GetLength(1);
         if (items < 1) throw new ArgumentException("Give at least one item (e.g. a held-out picture) per checkpoint.", nameof(values));
-        if (!(abruptShare is > 0 and <= 1)) throw new ArgumentOutOfRangeException(nameof(abruptShare), abruptShare, "The abrupt threshold is a share of the run in (0, 1], e.g. 0.1.");
+        if (!(abruptShare is > 0 and <= 1))
+            throw new ArgumentOutOfRangeException(nameof(abruptShare), abruptShare, "The abrupt threshold is a share of the run in (0, 1], e.g. 0.1.");
         if (resamples < 1) throw new ArgumentOutOfRangeException(nameof(resamples), resamples, "Run at least one resample (1000 is usual).");
 
         var (change, step, width) = Measure(steps, values, Enumerable.Range(0, items).ToArray(), fraction);

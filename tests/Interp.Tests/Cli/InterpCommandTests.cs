@@ -9,6 +9,9 @@ namespace Interp.Tests.Cli;
 [Collection("resnet18")]
 public class InterpCommandTests(ITestOutputHelper output)
 {
+    /// <summary>Console text with its line wrapping undone (the console wraps long lines at word boundaries).</summary>
+    static string Flat(string text) => string.Join(" ", text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+
     static (int Code, string Out, string Err) Run(params string[] args)
     {
         var o = new StringWriter();
@@ -64,6 +67,45 @@ public class InterpCommandTests(ITestOutputHelper output)
         Assert.Equal(2, bad);
         Assert.Contains("cnn", badErr);
         Assert.Contains("convnext", badErr);
+    }
+
+    [Fact]
+    public void Training_with_checkpoints_writes_the_trajectory_the_library_writes_and_its_measures_and_compact_copies_load()
+    {
+        var dir = TestPaths.Temp("train-checkpoints");
+        var folder = Path.Combine(dir, "trajectory");
+        var (code, text, err) = Run("train", "toy-clip", "--steps", "4", "--batch", "8", "--seed", "3", "--out", Path.Combine(dir, "toy-clip.bin"),
+            "--checkpoint", Path.Combine(dir, "run"), "--checkpoints", folder, "--early", "2", "--every", "2");
+        output.WriteLine(text + err);
+        Assert.True(code == 0, err);
+        var trajectory = Interp.Dynamics.Trajectory.Open(folder);
+        Assert.Equal([0, 1, 2, 4], trajectory.Steps);                       // 0, log-spaced 1 and 2, every 2 steps, the last
+        Assert.Equal(3, trajectory.Settings.InitSeed);
+
+        // The same run through the library writes the same snapshots, bit for bit (the reduced trajectory regenerated).
+        var again = Path.Combine(dir, "again");
+        using (var model = new Interp.Models.ToyClip.ToyClipModel(3))
+            Interp.Training.ToyClipTraining.Train(model, trajectory.Settings, snapshots: new Interp.Training.TrajectoryWriter(again, trajectory.Manifest.Schedule));
+        Assert.Equal(trajectory.Manifest.Snapshots, Interp.Dynamics.Trajectory.Open(again).Manifest.Snapshots);
+
+        var record = Interp.Dynamics.TrajectoryRecord.Load(Path.Combine(folder, Interp.Dynamics.TrajectoryRecord.FileName));
+        Assert.Equal(trajectory.Steps, record.Measures.Select(m => m.Step));
+        Assert.Equal(trajectory.Manifest.Snapshots, record.Snapshots);
+        Assert.NotNull(record.TrainingSeconds);
+        var (measured, measureText, measureErr) = Run("trajectory", "measure", again);
+        Assert.True(measured == 0, measureErr);
+        var remeasured = Interp.Dynamics.TrajectoryRecord.Load(Path.Combine(again, Interp.Dynamics.TrajectoryRecord.FileName));
+        var json = new System.Text.Json.JsonSerializerOptions { NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
+        Assert.Equal(System.Text.Json.JsonSerializer.Serialize(record.Measures, json), System.Text.Json.JsonSerializer.Serialize(remeasured.Measures, json));
+        Assert.Contains("checkpoints in", Flat(measureText));
+
+        var (compacted, compactText, compactErr) = Run("trajectory", "compact", folder, "--steps", "0,4", "--out", Path.Combine(dir, "small"));
+        Assert.True(compacted == 0, compactErr);
+        Assert.Contains("wrote 2 float16 snapshots", Flat(compactText));
+        Assert.Equal([0, 4], Interp.Dynamics.Trajectory.Open(Path.Combine(dir, "small")).Steps);
+        var (missing, _, missingErr) = Run("trajectory", "compact", folder, "--steps", "3", "--out", Path.Combine(dir, "small3"));
+        Assert.Equal(2, missing);                                             // a step the trajectory lacks is a bad argument
+        Assert.Contains("no snapshot of step 3; steps with snapshots: 0, 1, 2, 4", Flat(missingErr));
     }
 
     [Fact]

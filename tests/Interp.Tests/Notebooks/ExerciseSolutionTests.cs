@@ -35,7 +35,7 @@ public class ExerciseSolutionTests(NotebookRunFixture run)
             }
         }
         Assert.True(failures.Count == 0, string.Join("\n", failures));
-        Assert.Equal(18, checkedExercises);
+        Assert.Equal(21, checkedExercises);
     }
 
     [Fact]

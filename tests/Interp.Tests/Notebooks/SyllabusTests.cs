@@ -11,7 +11,7 @@ public class SyllabusTests
     {
         var syllabus = Syllabus.Load(NotebooksFolder);
         Assert.Empty(syllabus.Disagreements(NotebooksFolder));
-        Assert.Equal(["00", "01", "02", "03", "04", "05", "06"], syllabus.Notebooks.Select(e => e.Number));
+        Assert.Equal(["00", "01", "02", "03", "04", "05", "06", "07"], syllabus.Notebooks.Select(e => e.Number));
     }
 
     [Fact]
