@@ -36,8 +36,13 @@ public sealed record DynamicsProbes(int PerKind = 300, int HeldOutSeed = 1_000_0
     public static DynamicsProbes For(ToyTower tower) => tower switch
     {
         ToyTower.Cnn => new(),
+        // The ViT's units as channels through its token views (TokenView): the last block's patch grid for multimodal units and
+        // tuning; its first layer is the patch embedding (8×8 filters). No curve search: after the first attention every token's
+        // receptive field is the whole picture, so the search's central field (ReceptiveFields.FromArchitecture) is undefined.
+        ToyTower.Vit => new(MultimodalLayer: "visual.blocks.3.hook_resid_post/grid", CurveLayers: [], FirstLayer: "visual.embed.weight"),
         _ => throw new NotSupportedException(
-            $"Training-dynamics probes are defined for the {ToyTower.Cnn} tower so far; the {tower} tower's layers (curve layers, first filters) are not chosen yet."),
+            $"Training-dynamics probes are defined for the {ToyTower.Cnn} and {ToyTower.Vit} towers; the {tower} tower's layers (curve layers, first filters) " +
+            "are not chosen yet."),
     };
 
     /// <summary>Refuses probes that cannot be measured, saying what is valid.</summary>

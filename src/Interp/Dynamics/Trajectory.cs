@@ -89,11 +89,18 @@ public sealed class Trajectory
     /// <paramref name="measure"/> of every intact snapshot, in step order, loading one model at a time and disposing it after its
     /// measure.
     /// </summary>
-    public IReadOnlyList<T> Measure<T>(Func<int, ToyClipModel, T> measure)
+    public IReadOnlyList<T> Measure<T>(Func<int, ToyClipModel, T> measure) => Measure(Steps, measure);
+
+    /// <summary>
+    /// <paramref name="measure"/> of the snapshots of <paramref name="steps"/> (each must be intact; an error names the others), in the
+    /// order given, one model at a time.
+    /// </summary>
+    public IReadOnlyList<T> Measure<T>(IReadOnlyList<int> steps, Func<int, ToyClipModel, T> measure)
     {
+        ArgumentNullException.ThrowIfNull(steps);
         ArgumentNullException.ThrowIfNull(measure);
         var results = new List<T>();
-        foreach (var step in Steps)
+        foreach (var step in steps)
         {
             using var model = Load(step);
             results.Add(measure(step, model));

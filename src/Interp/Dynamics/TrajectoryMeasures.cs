@@ -5,6 +5,7 @@ using Interp.Models.ToyClip;
 using Interp.Multimodal;
 using Interp.Stimuli;
 using Interp.ToyWorld;
+using Interp.Transformers;
 using static TorchSharp.torch;
 
 namespace Interp.Dynamics;
@@ -13,7 +14,7 @@ namespace Interp.Dynamics;
 /// The measures of training dynamics, each made by the project's existing tool: held-out loss; zero-shot shape, reading and colour
 /// per held-out picture; notebook 04's multimodal-unit count against its permutation baseline and its typographic attack against
 /// its control; notebook 02's curve search on early layers; the first layer's filter spectrum; and each unit's distance from
-/// its final tuning. <see cref="Measure(Trajectory, DynamicsProbes?, IProgress{CheckpointMeasure}?)"/> runs them over a trajectory,
+/// its final tuning. <see cref="Measure(Trajectory, DynamicsProbes?, IProgress{CheckpointMeasure}?, IReadOnlyList{int}?)"/> runs them over a trajectory,
 /// one model in memory at a time.
 /// </summary>
 public static class TrajectoryMeasures
@@ -21,10 +22,11 @@ public static class TrajectoryMeasures
     static readonly InputConvention Input = new(ToyDataset.ImageSize, "RGB in [0, 1], no normalization");
 
     /// <summary>
-    /// Measures every intact snapshot of <paramref name="trajectory"/> (tuning distances against its last snapshot), reporting each
-    /// checkpoint to <paramref name="progress"/> as it is done.
+    /// Measures every intact snapshot of <paramref name="trajectory"/>, or those of <paramref name="steps"/> (tuning distances against its
+    /// last intact snapshot either way), reporting each checkpoint to <paramref name="progress"/> as it is done.
     /// </summary>
-    public static IReadOnlyList<CheckpointMeasure> Measure(Trajectory trajectory, DynamicsProbes? probes = null, IProgress<CheckpointMeasure>? progress = null)
+    public static IReadOnlyList<CheckpointMeasure> Measure(Trajectory trajectory, DynamicsProbes? probes = null, IProgress<CheckpointMeasure>? progress = null,
+        IReadOnlyList<int>? steps = null)
     {
         ArgumentNullException.ThrowIfNull(trajectory);
         if (trajectory.Steps.Count == 0)
@@ -33,7 +35,7 @@ public static class TrajectoryMeasures
         using var pictures = new ProbePictures(probes);
         double[,] final;
         using (var last = trajectory.Load(trajectory.Steps[^1])) final = Tuning(last, probes, pictures);
-        return trajectory.Measure((step, model) =>
+        return trajectory.Measure(steps ?? trajectory.Steps, (step, model) =>
         {
             var measure = Measure(step, model, probes, pictures, final);
             progress?.Report(measure);
@@ -52,6 +54,7 @@ public static class TrajectoryMeasures
         ArgumentNullException.ThrowIfNull(finalTuning);
         model.eval();
         var hooked = new HookedModel("toy-clip", model, Input);   // not disposed: that would dispose the model, which the caller owns
+        using var views = Views(hooked, model);
         double loss;
         string drawings, words, colours;
         using (no_grad())
@@ -117,6 +120,7 @@ public static class TrajectoryMeasures
         ArgumentNullException.ThrowIfNull(pictures);
         model.eval();
         var hooked = new HookedModel("toy-clip", model, Input);
+        using var views = Views(hooked, model);
         using var _ = no_grad();
         using var scope = NewDisposeScope();
         using var cache = hooked.RunWithCache(pictures.Tuning, [probes.MultimodalLayer], stopEarly: true);
@@ -128,6 +132,9 @@ public static class TrajectoryMeasures
         Buffer.BlockCopy(values, 0, result, 0, values.Length * sizeof(double));
         return result;
     }
+
+    /// <summary>A ViT's token views (<c>…/grid</c>, <c>…/cls</c>), so its units are channels as the CNN's are; nothing for other towers.</summary>
+    static IDisposable? Views(HookedModel hooked, ToyClipModel model) => model.Tower == ToyTower.Vit ? TokenView.AttachAll(hooked) : null;
 
     /// <summary>The prompts "a {colour} {shape}", shape by shape, colour fastest (as the toy captions write them).</summary>
     static IEnumerable<string> ColourPrompts() =>

@@ -74,12 +74,12 @@ public class InterpCommandTests(ITestOutputHelper output)
     {
         var dir = TestPaths.Temp("train-checkpoints");
         var folder = Path.Combine(dir, "trajectory");
-        var (code, text, err) = Run("train", "toy-clip", "--steps", "4", "--batch", "8", "--seed", "3", "--out", Path.Combine(dir, "toy-clip.bin"),
-            "--checkpoint", Path.Combine(dir, "run"), "--checkpoints", folder, "--early", "2", "--every", "2");
+        var (code, text, err) = Run("train", "toy-clip", "--steps", "3", "--batch", "8", "--seed", "3", "--out", Path.Combine(dir, "toy-clip.bin"),
+            "--checkpoint", Path.Combine(dir, "run"), "--checkpoints", folder, "--early", "0", "--every", "2");
         output.WriteLine(text + err);
         Assert.True(code == 0, err);
         var trajectory = Interp.Dynamics.Trajectory.Open(folder);
-        Assert.Equal([0, 1, 2, 4], trajectory.Steps);                       // 0, log-spaced 1 and 2, every 2 steps, the last
+        Assert.Equal([0, 2, 3], trajectory.Steps);                          // 0, every 2 steps, the last
         Assert.Equal(3, trajectory.Settings.InitSeed);
 
         // The same run through the library writes the same snapshots, bit for bit (the reduced trajectory regenerated).
@@ -99,13 +99,13 @@ public class InterpCommandTests(ITestOutputHelper output)
         Assert.Equal(System.Text.Json.JsonSerializer.Serialize(record.Measures, json), System.Text.Json.JsonSerializer.Serialize(remeasured.Measures, json));
         Assert.Contains("checkpoints in", Flat(measureText));
 
-        var (compacted, compactText, compactErr) = Run("trajectory", "compact", folder, "--steps", "0,4", "--out", Path.Combine(dir, "small"));
+        var (compacted, compactText, compactErr) = Run("trajectory", "compact", folder, "--steps", "0,3", "--out", Path.Combine(dir, "small"));
         Assert.True(compacted == 0, compactErr);
         Assert.Contains("wrote 2 float16 snapshots", Flat(compactText));
-        Assert.Equal([0, 4], Interp.Dynamics.Trajectory.Open(Path.Combine(dir, "small")).Steps);
-        var (missing, _, missingErr) = Run("trajectory", "compact", folder, "--steps", "3", "--out", Path.Combine(dir, "small3"));
+        Assert.Equal([0, 3], Interp.Dynamics.Trajectory.Open(Path.Combine(dir, "small")).Steps);
+        var (missing, _, missingErr) = Run("trajectory", "compact", folder, "--steps", "1", "--out", Path.Combine(dir, "small1"));
         Assert.Equal(2, missing);                                             // a step the trajectory lacks is a bad argument
-        Assert.Contains("no snapshot of step 3; steps with snapshots: 0, 1, 2, 4", Flat(missingErr));
+        Assert.Contains("no snapshot of step 1; steps with snapshots: 0, 2, 3", Flat(missingErr));
     }
 
     [Fact]

@@ -93,13 +93,28 @@ public sealed class TrajectoryMeasuresTests : IDisposable
     }
 
     [Fact]
-    public void A_trajectory_without_a_readable_snapshot_is_refused_naming_its_problems_and_other_towers_are_not_probed_yet()
+    public void A_trajectory_without_a_readable_snapshot_is_refused_naming_its_problems_and_the_ConvNeXt_is_not_probed_yet()
     {
         ShippedAsTrajectory();
         File.Delete(Path.Combine(_folder, TrajectoryWriter.FileNameOf(900)));
         var error = Assert.Throws<InvalidOperationException>(() => TrajectoryMeasures.Measure(Trajectory.Open(_folder)));
         Assert.Contains("no readable snapshot: step-000900.bin: the file is missing", error.Message);
-        Assert.Contains("Cnn tower so far", Assert.Throws<NotSupportedException>(() => DynamicsProbes.For(ToyTower.Vit)).Message);
+        Assert.Contains("Cnn and Vit towers", Assert.Throws<NotSupportedException>(() => DynamicsProbes.For(ToyTower.ConvNeXt)).Message);
         Assert.Contains("tuning pictures ≥ 3", Assert.Throws<ArgumentException>(() => new DynamicsProbes(TuningPictures: 2).Validate()).Message);
+    }
+
+    [Fact]
+    public void A_ViT_checkpoint_is_measured_through_its_token_views_with_its_patch_embedding_as_first_layer()
+    {
+        var probes = DynamicsProbes.For(ToyTower.Vit) with { PerKind = 12, LossBatch = 8, ConceptPictures = 2, Permutations = 5, Victims = 6, TuningPictures = 6 };
+        using var pictures = new ProbePictures(probes);
+        using var vit = new ToyClipModel(0, ToyTower.Vit);
+        var final = TrajectoryMeasures.Tuning(vit, probes, pictures);
+        Assert.Equal([128, 6], new[] { final.GetLength(0), final.GetLength(1) });   // the last block's 128 channels on the patch grid, per picture
+        var measure = TrajectoryMeasures.Measure(0, vit, probes, pictures, final);
+        Assert.Empty(measure.Curves);                                             // no curve search on attention layers
+        Assert.Equal(12, measure.Words.Length);
+        var spectrum = FilterSpectrum.Of(vit.named_parameters().Single(p => p.name == "visual.embed.weight").parameter, probes.SpectrumSize);
+        Assert.Equal(spectrum.Shares.Select(s => Math.Round(s, 6)), measure.Spectrum);
     }
 }
