@@ -279,7 +279,6 @@ public static class Benchmarks
                 }
                 if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
             }
-        double Median(List<double> v) { var o = v.Order().ToList(); return o.Count % 2 == 1 ? o[o.Count / 2] : (o[o.Count / 2 - 1] + o[o.Count / 2]) / 2; }
         double without = Median(times[false]), with = Median(times[true]);
         double perSnapshotMs = (with - without) * 1000 / schedule.Steps.Count;
         int recipeSnapshots = Interp.Training.CheckpointSchedule.LogThenEvery(900).Steps.Count;

@@ -51,8 +51,8 @@ public sealed record CheckpointMeasure(int Step, double HeldOutLoss, string Draw
     {
         get
         {
-            var d = TuningDistance.Where(x => !double.IsNaN(x)).Order().ToArray();
-            return d.Length == 0 ? double.NaN : d.Length % 2 == 1 ? d[d.Length / 2] : (d[d.Length / 2 - 1] + d[d.Length / 2]) / 2;
+            var d = TuningDistance.Where(x => !double.IsNaN(x)).ToArray();
+            return d.Length == 0 ? double.NaN : Statistics.Bootstrap.Percentile(d, 0.5);
         }
     }
 }
