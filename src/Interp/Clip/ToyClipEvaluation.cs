@@ -26,6 +26,55 @@ public static class ToyClipEvaluation
     /// <summary>The prompt for a shape in the word template ("the word arrow").</summary>
     public static string WordPrompt(int shape) => $"the word {ToyConcepts.Shapes[shape]}";
 
+    /// <summary>The caption of a drawing in one colour ("a red star", "an orange arrow"), as the toy captions write it.</summary>
+    public static string ColourPrompt(int shape, int colour) =>
+        $"{ToyVocabulary.Article(ToyConcepts.Colours[colour].Name)} {ToyConcepts.Colours[colour].Name} {ToyConcepts.Shapes[shape]}";
+
+    /// <summary>
+    /// For each of <paramref name="drawings"/>, the L2-normalized embeddings of the eight <see cref="ColourPrompt"/>s of its own shape
+    /// [N, 8, 128], colour by colour: the classes of a colour reading that the shape cannot decide.
+    /// </summary>
+    public static Tensor ColourPrompts(ToyClipModel model, IReadOnlyList<ToyExample> drawings)
+    {
+        ArgumentNullException.ThrowIfNull(drawings);
+        return InEval(model, () =>
+        {
+            using var _ = no_grad();
+            using var scope = NewDisposeScope();
+            int colours = ToyConcepts.Colours.Count;
+            var all = nn.functional.normalize(model.EncodeText(ToyVocabulary.EncodeAll([.. from shape in Enumerable.Range(0, ToyConcepts.Shapes.Count)
+                                                                                           from colour in Enumerable.Range(0, colours)
+                                                                                           select ColourPrompt(shape, colour)])), dim: 1)
+                .view(ToyConcepts.Shapes.Count, colours, -1);
+            return all.index_select(0, cat(drawings.Select(e => full(1, (long)e.Shape, dtype: int64)).ToList())).MoveToOuterDisposeScope();
+        });
+    }
+
+    /// <summary>
+    /// For each of <paramref name="images"/> (drawings <paramref name="drawings"/>), whether its own colour wins among the eight colour
+    /// prompts of its shape (<see cref="ColourPrompts"/>). Hooks on the model (ablations, patches) act as in any forward pass.
+    /// </summary>
+    public static bool[] ColourCorrect(ToyClipModel model, Tensor images, IReadOnlyList<ToyExample> drawings)
+    {
+        ArgumentNullException.ThrowIfNull(images);
+        ArgumentNullException.ThrowIfNull(drawings);
+        if (images.shape[0] != drawings.Count)
+            throw new ArgumentException($"{images.shape[0]} pictures for {drawings.Count} drawings: give one drawing per picture.", nameof(drawings));
+        return InEval(model, () =>
+        {
+            using var _ = no_grad();
+            using var scope = NewDisposeScope();
+            var prompts = ColourPrompts(model, drawings);                                                      // [N, 8, D]
+            var picture = nn.functional.normalize(model.EncodeImage(images), dim: 1).unsqueeze(-1);            // [N, D, 1]
+            var best = prompts.matmul(picture).squeeze(-1).argmax(1).data<long>().ToArray();
+            return drawings.Select((e, i) => best[i] == e.Colour).ToArray();
+        });
+    }
+
+    /// <summary>The share of <see cref="ColourCorrect"/> drawings.</summary>
+    public static double ColourAccuracy(ToyClipModel model, Tensor images, IReadOnlyList<ToyExample> drawings) =>
+        ColourCorrect(model, images, drawings).Count(c => c) / (double)drawings.Count;
+
     /// <summary>
     /// Zero-shot classification over the twelve shapes of the first <paramref name="perKind"/> drawings and word pictures of the
     /// dataset with seed <paramref name="seed"/> (use a seed the model was not trained on).

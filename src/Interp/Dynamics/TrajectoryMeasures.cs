@@ -138,9 +138,9 @@ public static class TrajectoryMeasures
 
     /// <summary>The prompts "a {colour} {shape}", shape by shape, colour fastest (as the toy captions write them).</summary>
     static IEnumerable<string> ColourPrompts() =>
-        from shape in ToyConcepts.Shapes
-        from colour in ToyConcepts.Colours
-        select $"{ToyVocabulary.Article(colour.Name)} {colour.Name} {shape}";
+        from shape in Enumerable.Range(0, ToyConcepts.Shapes.Count)
+        from colour in Enumerable.Range(0, ToyConcepts.Colours.Count)
+        select ToyClipEvaluation.ColourPrompt(shape, colour);
 
     static string Outcomes(Tensor logits, IEnumerable<int> labels)
     {

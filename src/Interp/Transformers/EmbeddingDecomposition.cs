@@ -58,22 +58,59 @@ public sealed class EmbeddingDecomposition : IDisposable
 
     /// <summary>
     /// Each component's direct effect on the zero-shot logits [N, components, K] against L2-normalized class embeddings
-    /// <paramref name="classEmbeddings"/> [K, D] at temperature <paramref name="logitScale"/>: the embedding's norm is frozen as
-    /// <c>ln_post</c>'s scale is, so the effects plus <see cref="BiasLogits"/> sum to the model's logits.
+    /// <paramref name="classEmbeddings"/> — [K, D] shared by all pictures, or [N, K, D], one set per picture (e.g. the colour prompts
+    /// of each picture's own shape) — at temperature <paramref name="logitScale"/>: the embedding's norm is frozen as <c>ln_post</c>'s
+    /// scale is, so the effects plus <see cref="BiasLogits"/> sum to the model's logits.
     /// </summary>
     public Tensor Logits(Tensor classEmbeddings, double logitScale)
     {
+        RequireClasses(classEmbeddings);
         using var scope = NewDisposeScope();
         var norm = Embeddings.norm(1, keepdim: true).unsqueeze(-1);                                      // [N, 1, 1]
-        return (Terms.matmul(classEmbeddings.t()) * logitScale / norm).MoveToOuterDisposeScope();
+        return (Terms.matmul(classEmbeddings.transpose(-1, -2)) * logitScale / norm).MoveToOuterDisposeScope();
     }
 
-    /// <summary>The bias's share of the logits [N, K] (see <see cref="Logits"/>).</summary>
+    /// <summary>The bias's share of the logits [N, K] (see <see cref="Logits"/>; the same two shapes of class embeddings).</summary>
     public Tensor BiasLogits(Tensor classEmbeddings, double logitScale)
     {
+        RequireClasses(classEmbeddings);
         using var scope = NewDisposeScope();
         var norm = Embeddings.norm(1, keepdim: true);
-        return (Bias.matmul(classEmbeddings.t()).unsqueeze(0) * logitScale / norm).MoveToOuterDisposeScope();
+        var perClass = classEmbeddings.ndim == 2 ? Bias.matmul(classEmbeddings.t()).unsqueeze(0) : classEmbeddings.matmul(Bias);
+        return (perClass * logitScale / norm).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// Each component's mean direct effect on the correct class's logit over the mean of all K logits (what a component adds to every
+    /// class alike does not choose one): one value per entry of <see cref="Names"/>, averaged over the pictures, whose classes are
+    /// <paramref name="labels"/> (0 … K − 1). Class embeddings and temperature as for <see cref="Logits"/>.
+    /// </summary>
+    public double[] Margins(Tensor classEmbeddings, double logitScale, IReadOnlyList<int> labels)
+    {
+        ArgumentNullException.ThrowIfNull(labels);
+        RequireClasses(classEmbeddings);
+        long n = Embeddings.shape[0], k = classEmbeddings.shape[^2];
+        if (labels.Count != n)
+            throw new ArgumentException($"{labels.Count} labels for {n} pictures: give one class index per picture.", nameof(labels));
+        foreach (var label in labels)
+            if (label < 0 || label >= k)
+                throw new ArgumentOutOfRangeException(nameof(labels), label, $"Label {label} is not a class: classes are 0–{k - 1}.");
+        using var scope = NewDisposeScope();
+        var logits = Logits(classEmbeddings, logitScale);                                                 // [N, C, K]
+        var index = cat(labels.Select(l => full(1, (long)l, dtype: ScalarType.Int64, device: logits.device)).ToList()).view(-1, 1, 1).expand(-1, logits.shape[1], 1);
+        var margin = (logits.gather(2, index).squeeze(2) - logits.mean([2])).mean([0]).to(ScalarType.Float64);
+        return margin.data<double>().ToArray();
+    }
+
+    void RequireClasses(Tensor classEmbeddings)
+    {
+        ArgumentNullException.ThrowIfNull(classEmbeddings);
+        long n = Embeddings.shape[0], d = Embeddings.shape[1];
+        bool shared = classEmbeddings.ndim == 2 && classEmbeddings.shape[1] == d;
+        bool perPicture = classEmbeddings.ndim == 3 && classEmbeddings.shape[0] == n && classEmbeddings.shape[2] == d;
+        if (!shared && !perPicture || classEmbeddings.shape[^2] < 1)
+            throw new ArgumentException($"Class embeddings must be [K, {d}] (shared) or [{n}, K, {d}] (one set per picture); got [{string.Join(", ", classEmbeddings.shape)}].",
+                nameof(classEmbeddings));
     }
 
     /// <inheritdoc/>

@@ -103,4 +103,27 @@ public class ToyClipWeightsTests(ITestOutputHelper output)
         output.WriteLine($"read as drawings: {drawingsRead}/24; read as words: {wordsRead}/24");
         Assert.True(drawingsRead >= 20 && wordsRead >= 20, $"read as drawings: {drawingsRead}/24; read as words: {wordsRead}/24");
     }
+
+    [Fact]
+    public void Colour_accuracy_is_the_share_of_drawings_whose_own_colour_wins_among_their_shapes_eight_colour_prompts()
+    {
+        using var model = ToyClipWeights.Load();
+        var drawings = ToyClipEvaluation.HeldOut(1_000_003, ToyKind.Drawing, 40);
+        using var images = stack(drawings.Select(e => e.Draw()).ToList());
+        Assert.Equal("a red star", ToyClipEvaluation.ColourPrompt(ToyConcepts.Shape("star"), 0));
+        Assert.Equal("an orange arrow", ToyClipEvaluation.ColourPrompt(ToyConcepts.Shape("arrow"), ToyConcepts.Colours.ToList().FindIndex(c => c.Name == "orange")));
+        using var prompts = ToyClipEvaluation.ColourPrompts(model, drawings);
+        Assert.Equal([40L, 8, 128], prompts.shape);
+        // Directly: all 96 prompts through the model's own logits, each drawing compared within its shape's eight.
+        using var all = model.EncodeText(model.Tokenize([.. from s in Enumerable.Range(0, 12) from c in Enumerable.Range(0, 8) select ToyClipEvaluation.ColourPrompt(s, c)]));
+        using var logits = model.Logits(model.EncodeImage(images), all).view(40, 12, 8);
+        var right = drawings.Select((e, i) => logits[i, e.Shape].argmax().item<long>() == e.Colour).ToArray();
+        Assert.Equal(right, ToyClipEvaluation.ColourCorrect(model, images, drawings));
+        Assert.Equal(right.Count(r => r) / 40.0, ToyClipEvaluation.ColourAccuracy(model, images, drawings));
+        Assert.InRange(right.Count(r => r), 1, 39);                              // neither all nor none: the comparison can tell
+
+        using var direct = nn.functional.normalize(model.EncodeText(model.Tokenize([ToyClipEvaluation.ColourPrompt(drawings[3].Shape, 5)])), dim: 1);
+        Assert.True(prompts[3, 5].allclose(direct[0], rtol: 1e-5, atol: 1e-6));
+        Assert.Contains("39 pictures for 40 drawings", Assert.Throws<ArgumentException>(() => ToyClipEvaluation.ColourAccuracy(model, images[..39], drawings)).Message);
+    }
 }

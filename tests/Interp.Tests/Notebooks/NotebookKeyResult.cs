@@ -56,6 +56,9 @@ public sealed record NotebookKeyResult(string Notebook, string What, string Patt
             n => n[0] == n[2] && n[1] == n[3]),
         new("06-vision-transformers", "the ablation of the strongest word heads is printed as accuracies",
             @"• Mean-ablating the two strongest word heads moves word accuracy ([\d.]+) ?% → ([\d.]+) ?%", n => n.All(v => v is >= 0 and <= 100)),
+        new("06-vision-transformers", "the colour-head ablation is printed with its intervals around the accuracies",
+            @"• Colour \(7\.12\): the strongest colour heads are [\d., ]+; mean-ablating them moves colour ([\d.]+) ?% \[([\d.]+) ?%, ([\d.]+) ?%\] → " +
+            @"([\d.]+) ?% \[([\d.]+) ?%, ([\d.]+) ?%\]", n => n[1] <= n[0] && n[0] <= n[2] && n[4] <= n[3] && n[3] <= n[5]),
         new("07-training-dynamics", "the short run keeps every scheduled snapshot and measures them",
             @"trained with (\d+) snapshots \(steps \[[\d, ]+\]\) in [\d.]+ s, measured in [\d.]+ s; problems: (\d+)\.", n => n[0] >= 5 && n[1] == 0),
         new("07-training-dynamics", "the shipped float16 checkpoints reproduce the record within rounding",

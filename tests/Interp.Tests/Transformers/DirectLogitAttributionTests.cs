@@ -48,6 +48,61 @@ public class DirectLogitAttributionTests
     }
 
     [Fact]
+    public void Margins_are_each_components_correct_logit_over_the_mean_logit_for_shared_and_per_picture_classes()
+    {
+        using var tower = new VitImageTower("visual", Tiny, seed: 5);
+        Perturb(tower);
+        using var model = Hooked(tower);
+        using var images = Images(4, seed: 9);
+        using var parts = DirectLogitAttribution.Decompose(model, images);
+        using var classes = nn.functional.normalize(randn(3, 3, generator: new Generator().manual_seed(4)), dim: 1);
+        int[] labels = [2, 0, 1, 2];
+        var margins = parts.Margins(classes, 5.0, labels);
+        Assert.Equal(parts.Names.Count, margins.Length);
+        // By hand, in float64 from the model's own embedding: term · (class_label − mean class) · scale / |embedding|, averaged.
+        var terms = parts.Terms.to(float64);
+        var norms = parts.Embeddings.to(float64).norm(1);
+        var c = classes.to(float64);
+        for (int component = 0; component < margins.Length; component++)
+        {
+            double want = Enumerable.Range(0, 4).Average(i =>
+                (terms[i, component].dot(c[labels[i]] - c.mean([0L])) * 5.0 / norms[i]).item<double>());
+            Assert.True(Math.Abs(margins[component] - want) <= 1e-5 * (1 + Math.Abs(want)), $"{parts.Names[component]}: {margins[component]} ≠ {want}");
+        }
+        // Margins plus the bias's equal the model's own mean margin.
+        using var logits = 5.0 * nn.functional.normalize(model.Forward(images), dim: 1).matmul(classes.t());
+        double modelMargin = Enumerable.Range(0, 4).Average(i => (logits[i, labels[i]] - logits[i].mean()).item<float>());
+        using var bias = parts.BiasLogits(classes, 5.0);
+        double biasMargin = Enumerable.Range(0, 4).Average(i => (bias[i, labels[i]] - bias[i].mean()).item<float>());
+        Assert.Equal(modelMargin, margins.Sum() + biasMargin, 4);
+        // The same classes given per picture [N, K, D] give the same margins; picture 0 given its classes in reverse order reads its
+        // label 2 as class 0's direction, so the margins become those with picture 0 labelled 0.
+        using var perPicture = classes.unsqueeze(0).expand(4, -1, -1).contiguous();
+        Assert.Equal(margins, parts.Margins(perPicture, 5.0, labels), (a, b) => Math.Abs(a - b) <= 1e-6);
+        using var reversed = perPicture.clone();
+        using (no_grad()) reversed[0] = classes.flip(0);
+        Assert.Equal(parts.Margins(classes, 5.0, [0, 0, 1, 2]), parts.Margins(reversed, 5.0, labels), (a, b) => Math.Abs(a - b) <= 1e-6);
+        Assert.NotEqual(margins, parts.Margins(reversed, 5.0, labels), (a, b) => Math.Abs(a - b) <= 1e-6);
+    }
+
+    [Fact]
+    public void Margins_refuse_labels_and_class_embeddings_that_do_not_fit_saying_what_does()
+    {
+        using var tower = new VitImageTower("visual", Tiny, seed: 5);
+        using var model = Hooked(tower);
+        using var images = Images(2);
+        using var parts = DirectLogitAttribution.Decompose(model, images);
+        using var classes = nn.functional.normalize(randn(3, 3), dim: 1);
+        Assert.Contains("3 labels for 2 pictures", Assert.Throws<ArgumentException>(() => parts.Margins(classes, 1, [0, 1, 2])).Message);
+        Assert.Contains("classes are 0–2", Assert.Throws<ArgumentOutOfRangeException>(() => parts.Margins(classes, 1, [0, 3])).Message);
+        Assert.Contains("classes are 0–2", Assert.Throws<ArgumentOutOfRangeException>(() => parts.Margins(classes, 1, [-1, 0])).Message);
+        using var wrongWidth = randn(3, 4);
+        Assert.Contains("[K, 3] (shared) or [2, K, 3]", Assert.Throws<ArgumentException>(() => parts.Margins(wrongWidth, 1, [0, 1])).Message);
+        using var wrongCount = randn(5, 3, 3);
+        Assert.Contains("got [5, 3, 3]", Assert.Throws<ArgumentException>(() => parts.Logits(wrongCount, 1)).Message);
+    }
+
+    [Fact]
     public void Each_heads_term_equals_a_hand_computation_on_a_one_block_two_head_model_with_set_weights()
     {
         var settings = new VitSettings(ImageSize: 4, Patch: 2, Width: 4, Layers: 1, Heads: 2, MlpRatio: 1, OutputDim: 2);
