@@ -102,6 +102,26 @@ public sealed class EmbeddingDecomposition : IDisposable
         return margin.data<double>().ToArray();
     }
 
+    /// <summary>
+    /// Where head <paramref name="head"/> of block <paramref name="layer"/> reads on each picture: the share of the size (L2 norm) of its
+    /// term, summed over the patch tokens, that comes from the patches marked in <paramref name="patches"/> (bool [N, patches], row-major
+    /// over the grid; the class token is left out). A head reading every patch alike gives the marked patches' share of the grid.
+    /// </summary>
+    public double[] ReadShare(int layer, int head, Tensor patches)
+    {
+        HeadIndex(layer, head);
+        ArgumentNullException.ThrowIfNull(patches);
+        long n = HeadsByToken.shape[0], count = HeadsByToken.shape[3] - 1;
+        if (patches.dtype != ScalarType.Bool || patches.ndim != 2 || patches.shape[0] != n || patches.shape[1] != count)
+            throw new ArgumentException(
+                $"The patch mask must be bool [{n}, {count}] (pictures, patches without the class token); got {patches.dtype} [{string.Join(", ", patches.shape)}].",
+                nameof(patches));
+        using var scope = NewDisposeScope();
+        var sizes = HeadsByToken[.., layer, head, 1..].pow(2).sum(-1).sqrt().to(ScalarType.Float64);          // [N, patches]
+        var share = (sizes * patches.to(ScalarType.Float64)).sum(1) / sizes.sum(1);
+        return share.data<double>().ToArray();
+    }
+
     void RequireClasses(Tensor classEmbeddings)
     {
         ArgumentNullException.ThrowIfNull(classEmbeddings);

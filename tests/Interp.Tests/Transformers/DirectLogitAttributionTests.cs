@@ -86,6 +86,30 @@ public class DirectLogitAttributionTests
     }
 
     [Fact]
+    public void A_heads_read_share_is_the_marked_patches_part_of_its_terms_size_over_the_patches()
+    {
+        using var tower = new VitImageTower("visual", Tiny, seed: 5);
+        Perturb(tower);
+        using var model = Hooked(tower);
+        using var images = Images(2, seed: 3);
+        using var parts = DirectLogitAttribution.Decompose(model, images);       // a 2×2 grid: 4 patches and the class token
+        using var mask = tensor(new[] { true, false, false, true, false, false, false, false }).view(2, 4);
+        var share = parts.ReadShare(1, 0, mask);
+        for (int i = 0; i < 2; i++)
+        {
+            var sizes = Enumerable.Range(1, 4).Select(t => parts.HeadsByToken[i, 1, 0, t].to(float64).norm().item<double>()).ToArray();
+            double want = i == 0 ? (sizes[0] + sizes[3]) / sizes.Sum() : 0;
+            Assert.Equal(want, share[i], 6);
+        }
+        Assert.True(share[0] is > 0 and < 1);
+        using var all = ones(2, 4, dtype: ScalarType.Bool);
+        Assert.All(parts.ReadShare(0, 1, all), s => Assert.Equal(1, s, 9));
+        Assert.Contains("bool [2, 4]", Assert.Throws<ArgumentException>(() => parts.ReadShare(0, 1, ones(2, 5, dtype: ScalarType.Bool))).Message);
+        Assert.Contains("bool [2, 4]", Assert.Throws<ArgumentException>(() => parts.ReadShare(0, 1, ones(2, 4))).Message);
+        Assert.Contains("blocks 0–1, heads 0–1", Assert.Throws<ArgumentOutOfRangeException>(() => parts.ReadShare(0, 2, all)).Message);
+    }
+
+    [Fact]
     public void Margins_refuse_labels_and_class_embeddings_that_do_not_fit_saying_what_does()
     {
         using var tower = new VitImageTower("visual", Tiny, seed: 5);
