@@ -38,7 +38,10 @@ public sealed record DictionaryRecipe(string Model, string Layer, string Images,
         return new LayerActivations(model, Layer, OpenImages(), imagesPerBuffer: ImagesPerBuffer, seed: StreamSeed);
     }
 
-    /// <summary>The file name the project gives a dictionary of this recipe, e.g. <c>toy-clip.visual.stage4.topk8.4x.seed1.dict</c>.</summary>
-    public string FileName => $"{Model}.{Layer}.{(Settings.Kind == SaeKind.TopK ? $"topk{Settings.K}" : $"l1-{Settings.L1:G3}")}." +
+    /// <summary>
+    /// The file name the project gives a dictionary of this recipe, e.g. <c>toy-clip.visual.stage4.topk8.4x.seed1.dict</c>; a view's slash
+    /// becomes a dash (<c>toy-vit.visual.blocks.3.hook_resid_post-grid.topk8.4x.seed1.dict</c>).
+    /// </summary>
+    public string FileName => $"{Model}.{Layer.Replace('/', '-')}.{(Settings.Kind == SaeKind.TopK ? $"topk{Settings.K}" : $"l1-{Settings.L1:G3}")}." +
         $"{(double)Settings.Features / Settings.Width:0.##}x.seed{Settings.Seed}.dict";
 }

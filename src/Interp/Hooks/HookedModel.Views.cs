@@ -11,18 +11,18 @@ public partial class HookedModel
     /// Makes <paramref name="view"/> of <paramref name="source"/> a layer named <c>source/suffix</c> (e.g. <c>layer3/sae</c>)
     /// until the returned handle is disposed: its units (<c>layer3/sae:12</c>) then work wherever a layer's do — caches,
     /// hooks that read or edit, feature visualization, scans, tuning curves. Returns the handle; the view's name is
-    /// <c>source + "/" + suffix</c>.
+    /// <c>source + "/" + suffix</c>. The source may itself be a view (<c>…hook_resid_post/grid</c> → <c>…/grid/sae</c>): the new view then
+    /// reads through both, from the layer under them, and keeps working if the inner view's handle is disposed first.
     /// </summary>
     public HookHandle AttachView(string source, string suffix, ILayerView view)
     {
         ArgumentNullException.ThrowIfNull(view);
-        if (!_layers.ContainsKey(source))
-            throw new ArgumentException(_views.ContainsKey(source)
-                ? $"'{source}' is itself a view; attach views to one of the model's layers."
-                : NearestNames.UnknownMessage("layer", source, [.. _layers.Keys]), nameof(source));
+        if (!_layers.ContainsKey(source) && !_views.ContainsKey(source))
+            throw new ArgumentException(NearestNames.UnknownMessage("layer", source, [.. _layers.Keys, .. _views.Keys]), nameof(source));
         if (string.IsNullOrWhiteSpace(suffix) || !suffix.All(c => char.IsLetterOrDigit(c) || c is '_' or '-'))
             throw new ArgumentException($"A view's suffix is letters, digits, '_' or '-' (e.g. 'sae' or 'sae4x'); got '{suffix}'.", nameof(suffix));
         string name = source + "/" + suffix;
+        if (_views.TryGetValue(source, out var under)) (source, view) = (under.Source, new ComposedView(under.View, view));
         if (!_views.TryAdd(name, (source, view)))
             throw new ArgumentException($"'{name}' is already attached; dispose its handle first, or choose another suffix.", nameof(suffix));
         _layerInfo.Clear();

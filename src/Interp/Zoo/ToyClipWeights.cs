@@ -1,6 +1,7 @@
 using Interp.Datasets;
 using Interp.Hooks;
 using Interp.Models.ToyClip;
+using Interp.Transformers;
 
 namespace Interp.Zoo;
 
@@ -52,7 +53,7 @@ public static class ToyClipWeights
         () => File.Exists(PathOf(tower))
             ? new ModelAvailability(true, PathOf(tower), "")
             : new ModelAvailability(false, null, $"Train them with: {TrainCommand(tower)}"),
-        () => new HookedModel(NameOf(tower), Load(tower), Input),
+        () => Hooked(tower),
         ExampleImages: () => new ToyWorldImages(512),
         MainLayers: tower switch
         {
@@ -60,6 +61,18 @@ public static class ToyClipWeights
             ToyTower.Vit => [.. Enumerable.Range(0, ToyClipModel.VitSettings.Layers).Select(l => $"visual.blocks.{l}.hook_resid_post")],
             _ => ["visual.stage1", "visual.stage2", "visual.stage3"],
         });
+
+    /// <summary>
+    /// The shipped toy CLIP as the zoo gives it: a <see cref="HookedModel"/> named <see cref="NameOf"/>; the ViT's comes with its token views
+    /// attached (<see cref="TokenView.AttachAll"/>: <c>visual.blocks.{l}.hook_resid_post/grid</c> and <c>…/cls</c>), so that scans, the
+    /// Microscope and dictionaries reach its units by name. The views live as long as the model.
+    /// </summary>
+    static HookedModel Hooked(ToyTower tower)
+    {
+        var model = new HookedModel(NameOf(tower), Load(tower), Input);
+        if (tower == ToyTower.Vit) TokenView.AttachAll(model);
+        return model;
+    }
 
     /// <summary>The shipped toy CLIP with <paramref name="tower"/>, in eval mode; a clear error says how to make the file when it is missing.</summary>
     public static ToyClipModel Load(ToyTower tower = ToyTower.Cnn)

@@ -126,4 +126,22 @@ public class ToyClipWeightsTests(ITestOutputHelper output)
         Assert.True(prompts[3, 5].allclose(direct[0], rtol: 1e-5, atol: 1e-6));
         Assert.Contains("39 pictures for 40 drawings", Assert.Throws<ArgumentException>(() => ToyClipEvaluation.ColourAccuracy(model, images[..39], drawings)).Message);
     }
+
+    [Fact]
+    public void The_zoos_toy_vit_reaches_its_patch_tokens_and_class_token_by_name_and_the_others_have_no_views()
+    {
+        using var vit = ModelZoo.Load("toy-vit");
+        Assert.Equal(128, vit.Layer("visual.blocks.3.hook_resid_post/grid").Channels);
+        Assert.Equal(128, vit.Layer("visual.blocks.0.hook_resid_post/cls").Channels);
+        using var images = stack(ToyClipEvaluation.HeldOut(1_000_003, ToyKind.Word, 2).Select(e => e.Draw()).ToList());
+        using (var cache = vit.RunWithCache(images, ["visual.blocks.3.hook_resid_post", "visual.blocks.3.hook_resid_post/grid"]))
+        {
+            var grid = cache["visual.blocks.3.hook_resid_post/grid"];
+            Assert.Equal([2L, 128, 8, 8], grid.shape);
+            // Patch token 1 + 8·r + c sits at row r, column c of the grid.
+            Assert.True(grid[.., .., 2, 5].equal(cache["visual.blocks.3.hook_resid_post"][.., 1 + 8 * 2 + 5]).all().item<bool>());
+        }
+        using var cnn = ModelZoo.Load("toy-clip");
+        Assert.ThrowsAny<ArgumentException>(() => cnn.Layer("visual.stage4/grid"));
+    }
 }

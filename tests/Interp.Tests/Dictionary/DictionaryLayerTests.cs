@@ -178,4 +178,46 @@ public class DictionaryLayerTests
         Assert.Contains("keep their shape", shape.Message);
         Assert.Equal(0, model.ActiveHookCount);
     }
+
+    /// <summary>A view that doubles the layer and swaps its two channels: simple to compute by hand, not its own inverse.</summary>
+    sealed class SwapDouble : ILayerView
+    {
+        public string Kind => "swap ×2";
+        public Tensor Read(Tensor source) => source.flip(1) * 2;
+        public Tensor Write(Tensor source, Tensor read, Tensor edited) => source + (edited - read).flip(1) / 2;
+    }
+
+    [Fact]
+    public void A_view_of_a_view_reads_and_edits_through_both_and_outlives_the_inner_handle()
+    {
+        using var model = TinyNets.Model();
+        var dict = Dictionary();
+        var inner = model.AttachView("conv2", "swap", new SwapDouble());
+        using var outer = model.AttachView("conv2/swap", "sae", dict);
+        Assert.Contains("conv2/swap/sae", model.ViewNames);
+        Assert.Equal("conv2", model.SourceOf("conv2/swap/sae"));
+        using var images = Images(2);
+        using (var cache = model.RunWithCache(images, "conv2", "conv2/swap/sae"))
+            Assert.True(cache["conv2/swap/sae"].SameAs(dict.Read(cache["conv2"].flip(1) * 2)));
+        using var plain = model.Forward(images);
+        using (var unchanged = model.RunWithHooks(images, ("conv2/swap/sae", f => f)))
+            Assert.True(unchanged.allclose(plain, rtol: 1e-5, atol: 1e-6), "an unedited view of a view changes the output");
+        // Feature 0 set to 3 everywhere: by hand, the dictionary writes into the swapped layer, which writes back into conv2.
+        Tensor Edit(Tensor f) { var e = f.clone(); e[.., 0] = 3; return e; }
+        using var edited = model.RunWithHooks(images, ("conv2/swap/sae", Edit));
+        using var handEdited = model.RunWithHooks(images, ("conv2", c =>
+        {
+            var swapped = c.flip(1) * 2;
+            var read = dict.Read(swapped);
+            return c + (dict.Write(swapped, read, Edit(read)) - swapped).flip(1) / 2;
+        }));
+        Assert.True(edited.allclose(handEdited, rtol: 1e-5, atol: 1e-6));
+        Assert.False(edited.allclose(plain, rtol: 1e-3, atol: 1e-3), "the edit changed nothing: the check could not fail");
+        inner.Dispose();
+        Assert.DoesNotContain("conv2/swap", model.ViewNames);
+        using (var cache = model.RunWithCache(images, "conv2", "conv2/swap/sae"))
+            Assert.True(cache["conv2/swap/sae"].SameAs(dict.Read(cache["conv2"].flip(1) * 2)));
+        var unknown = Assert.Throws<ArgumentException>(() => model.AttachView("conv2/swapp", "sae", dict));
+        Assert.Contains("conv2/swap/sae", unknown.Message);
+    }
 }

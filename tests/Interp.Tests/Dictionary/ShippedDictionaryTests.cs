@@ -19,6 +19,8 @@ public class ShippedDictionaryTests(ITestOutputHelper output)
         Assert.Contains("toy-clip.visual.stage4.topk8.4x.seed2", names);
         Assert.Contains("resnet18.layer2.topk16.4x.seed1", names);
         Assert.Contains("resnet18.layer2.topk16.4x.seed2", names);
+        Assert.Contains("toy-vit.visual.blocks.3.hook_resid_post-grid.topk8.4x.seed1", names);   // notebook 06
+        Assert.Contains("toy-convnext.visual.stage3.topk8.4x.seed1", names);
         long bytes = Directory.GetFiles(ShippedDictionaries.Folder).Sum(f => new FileInfo(f).Length);
         output.WriteLine($"{names.Count} dictionaries, {bytes / 1024} KiB");
         Assert.True(bytes < 8L << 20, $"data/dictionaries holds {bytes / 1024} KiB; keep it under 8 MiB (data/ stays under 60 MB).");
