@@ -226,14 +226,19 @@ public partial class HookedModel : IDisposable
                     // A module may run more than once per forward (not in zoo models): keep the last call,
                     // or, when stopping early, the first call that completes the set.
                     if (acts.Remove(n, out var old)) old.Dispose();
+                    // A view's activation is computed beside the forward pass, so nothing downstream depends on it. When the cache keeps
+                    // the graph (attribution objectives take gradients with respect to it), route the pass through a copy of it: the view
+                    // writes the unchanged copy back (the same values), and the copy is then what the rest of the model is computed from.
+                    bool route = !detach && !IsModuleLayer(n) && t.requires_grad && is_grad_enabled();
+                    var kept = route ? t.clone() : t;
                     // Owned by the cache, not by whichever dispose scope the module's forward opened.
-                    acts[n] = (detach ? t.detach() : t.alias()).DetachFromDisposeScope();
+                    acts[n] = (detach ? kept.detach() : kept.alias()).DetachFromDisposeScope();
                     if (stopEarly && acts.Count == names.Count)
                     {
                         last = n;
                         throw new StopForwardException();
                     }
-                    return null;
+                    return route ? kept : null;
                 }));
             Tensor? output = null;
             using (var scope = NewDisposeScope())

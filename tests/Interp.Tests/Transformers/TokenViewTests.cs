@@ -35,4 +35,25 @@ public class TokenViewTests
         seen.Dispose();
         Assert.Contains("class token, then a g×g grid", Assert.Throws<ArgumentException>(() => TokenView.Grid.Read(zeros(2, 6, 8))).Message);
     }
+
+    [Fact]
+    public void A_cache_that_keeps_the_graph_gives_gradients_with_respect_to_a_view_equal_to_the_sources_rearranged()
+    {
+        using var tower = new VitImageTower("visual", new VitSettings(ImageSize: 8, Patch: 4, Width: 8, Layers: 2, Heads: 2, MlpRatio: 2, OutputDim: 3), seed: 1);
+        using var model = new HookedModel("tiny-vit", tower, new InputConvention(8, "identity"));
+        using var views = TokenView.AttachAll(model);
+        using var images = rand([2, 3, 8, 8], generator: new Generator().manual_seed(2)).requires_grad_(true);
+        using var plain = model.Forward(images);
+        using var cache = model.RunWithCache(images, ["blocks.0.hook_resid_post", "blocks.0.hook_resid_post/grid"], detach: false);
+        Assert.True(cache.Output!.equal(plain).all().item<bool>(), "routing the pass through the view changed the output");
+        using var value = cache.Output!.pow(2).sum();
+        var context = Interp.FeatureVisualization.Objectives.ObjectiveContext.FromCache(cache, images);
+        using var byGrid = context.Gradient(value, "blocks.0.hook_resid_post/grid");                     // [2, 8, 2, 2]
+        using var byTokens = context.Gradient(value, "blocks.0.hook_resid_post");                         // [2, 5, 8]
+        Assert.Equal([2L, 8, 2, 2], byGrid.shape);
+        // Patch token 1 + 2r + c is the grid's row r, column c; the gradient there is the token's, in every unit.
+        foreach (var (r, c) in new[] { (0, 0), (0, 1), (1, 0), (1, 1) })
+            Assert.True(byGrid[.., .., r, c].allclose(byTokens[.., 1 + 2 * r + c], rtol: 1e-5, atol: 1e-7), $"row {r}, column {c}");
+        Assert.True(byGrid.abs().sum().item<float>() > 0, "a zero gradient: the check could not fail");
+    }
 }
