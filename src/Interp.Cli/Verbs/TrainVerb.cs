@@ -67,10 +67,6 @@ static class TrainVerb
             var trajectoryFolder = parsed.GetValue(snapshots)?.FullName;
             var writer = trajectoryFolder is null ? null
                 : new TrajectoryWriter(trajectoryFolder, CheckpointSchedule.LogThenEvery(settings.Steps, parsed.GetValue(early), parsed.GetValue(every)));
-            // The snapshots are measured after training: refuse a tower without probes now, not after the training.
-            if (writer is not null)
-                try { DynamicsProbes.For(settings.Tower); }
-                catch (NotSupportedException e) { throw new CommandLineException($"--checkpoints: {e.Message}", 2); }
             var recordPath = parsed.GetValue(record)?.FullName ?? Path.Combine(Path.GetDirectoryName(outPath)!, "training.json");
             console.WriteLine($"{CpuInfo.Current.Summary}; {threadCount} threads; {settings}");
             using var model = new ToyClipModel(settings.InitSeed, settings.Tower);

@@ -40,9 +40,10 @@ public sealed record DynamicsProbes(int PerKind = 300, int HeldOutSeed = 1_000_0
         // tuning; its first layer is the patch embedding (8×8 filters). No curve search: after the first attention every token's
         // receptive field is the whole picture, so the search's central field (ReceptiveFields.FromArchitecture) is undefined.
         ToyTower.Vit => new(MultimodalLayer: "visual.blocks.3.hook_resid_post/grid", CurveLayers: [], FirstLayer: "visual.embed.weight"),
-        _ => throw new NotSupportedException(
-            $"Training-dynamics probes are defined for the {ToyTower.Cnn} and {ToyTower.Vit} towers; the {tower} tower's layers (curve layers, first filters) " +
-            "are not chosen yet."),
+        // The ConvNeXt's last stage (4×4, 128 channels) as the CNN's stage4; curves on stage1 (16×16), whose central field is 52 px of the
+        // 64 — stage2's already covers the whole picture, so its centre is unknown; its first layer is the 4×4 patchify stem.
+        ToyTower.ConvNeXt => new(MultimodalLayer: "visual.stage3", CurveLayers: ["visual.stage1"], FirstLayer: "visual.stem.0.weight"),
+        _ => throw new ArgumentOutOfRangeException(nameof(tower), tower, $"Image towers: {string.Join(", ", Enum.GetNames<ToyTower>())}."),
     };
 
     /// <summary>Refuses probes that cannot be measured, saying what is valid.</summary>

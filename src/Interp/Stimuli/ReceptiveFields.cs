@@ -52,9 +52,9 @@ public static class ReceptiveFields
 
     /// <summary>
     /// The receptive field the architecture gives the unit, whatever the weights: the model is run (in float64) with every
-    /// weight replaced by its absolute value, every bias by 0, and batch norms and the input preprocessing by the identity,
-    /// so every activation is a non-negative sum over its inputs and a pixel reaches the unit exactly when some path of
-    /// convolutions and pools connects them. A one-pixel image then probes the field's edges by binary search (a few dozen
+    /// weight (and layer scale) replaced by its absolute value, every bias by 0, batch and layer norms (and any
+    /// <see cref="INormalization"/>) and the input preprocessing by the identity, and GELUs by ReLUs, so every activation is a
+    /// non-negative sum over its inputs and a pixel reaches the unit exactly when some path of convolutions and pools connects them. A one-pixel image then probes the field's edges by binary search (a few dozen
     /// forward passes), once per model, unit and input size. The model's weights are restored afterwards, also on errors.
     /// </summary>
     public static ReceptiveField FromArchitecture(HookedModel model, Unit unit, int? inputSize = null)
@@ -84,6 +84,9 @@ public static class ReceptiveFields
     static readonly System.Runtime.CompilerServices.ConditionalWeakTable<HookedModel, System.Collections.Concurrent.ConcurrentDictionary<(string, int, int, int, int),
         ReceptiveField>> ArchitectureFields = new();
 
+    static bool IsLayerScale(string parameter) =>
+        parameter == "gamma" || parameter.EndsWith(".gamma", StringComparison.Ordinal) || parameter.Contains("layer_scale", StringComparison.Ordinal);
+
     static ReceptiveField ProbeArchitecture(HookedModel model, string layer, int channel, int uy, int ux, int size, Unit unit)
     {
         var originalDtype = model.Dtype;
@@ -93,15 +96,19 @@ public static class ReceptiveFields
         {
             model.Module.to(float64);
             using (no_grad())
-                foreach (var p in model.Module.parameters())
+                foreach (var (n, p) in model.Module.named_parameters())
                 {
-                    if (p.ndim >= 2) p.abs_();
+                    // Layer scales (ConvNeXt's per-channel gamma) multiply a residual branch: kept, made positive, so the branch still connects.
+                    if (p.ndim >= 2 || IsLayerScale(n)) p.abs_();
                     else p.zero_();
                 }
-            var batchNorms = model.LayersOfType<BatchNorm2d>().ToHashSet();
+            var identities = model.LayersOfType<BatchNorm2d>().Concat(model.LayersOfType<LayerNorm>()).Concat(model.LayersOfType<INormalization>()).ToHashSet();
             foreach (var name in model.LayerNames)
-                if (name == "preprocess" || name.EndsWith(".preprocess", StringComparison.Ordinal) || batchNorms.Contains(name))
+                if (name == "preprocess" || name.EndsWith(".preprocess", StringComparison.Ordinal) || identities.Contains(name))
                     hooks.Add(model.HookInputOutput(name, (input, _) => input.alias()));
+            // GELU passes what ReLU passes (positive for a positive input) but is not positively homogeneous: probe with ReLU in its place.
+            foreach (var name in model.LayersOfType<GELU>())
+                hooks.Add(model.HookInputOutput(name, (input, _) => nn.functional.relu(input)));
 
             bool Reaches(int r, int c)
             {
@@ -127,7 +134,7 @@ public static class ReceptiveFields
                 }
                 double black = At(0), grey = At(1e-6), twice = At(2e-6);
                 if (black != 0 || grey <= 0 || Math.Abs(twice - 2 * grey) > 1e-6 * twice)
-                    throw new InvalidOperationException($"The receptive field of {unit} cannot be probed: with non-negative weights, zero biases, and batch " +
+                    throw new InvalidOperationException($"The receptive field of {unit} cannot be probed: with non-negative weights, zero biases, and batch and layer " +
                         $"norms and the 'preprocess' layer as the identity, '{layer}' should be zero for a black image and grow in proportion to a grey " +
                         $"one, and it does not ({black:G3} for black, {grey:G3} and {twice:G3} for grey 1e-6 and 2e-6), so something else shifts or " +
                         "normalizes the values on the way (an input transform must be the model's 'preprocess' layer).");

@@ -93,13 +93,12 @@ public sealed class TrajectoryMeasuresTests : IDisposable
     }
 
     [Fact]
-    public void A_trajectory_without_a_readable_snapshot_is_refused_naming_its_problems_and_the_ConvNeXt_is_not_probed_yet()
+    public void A_trajectory_without_a_readable_snapshot_is_refused_naming_its_problems()
     {
         ShippedAsTrajectory();
         File.Delete(Path.Combine(_folder, TrajectoryWriter.FileNameOf(900)));
         var error = Assert.Throws<InvalidOperationException>(() => TrajectoryMeasures.Measure(Trajectory.Open(_folder)));
         Assert.Contains("no readable snapshot: step-000900.bin: the file is missing", error.Message);
-        Assert.Contains("Cnn and Vit towers", Assert.Throws<NotSupportedException>(() => DynamicsProbes.For(ToyTower.ConvNeXt)).Message);
         Assert.Contains("tuning pictures ≥ 3", Assert.Throws<ArgumentException>(() => new DynamicsProbes(TuningPictures: 2).Validate()).Message);
     }
 
@@ -116,5 +115,20 @@ public sealed class TrajectoryMeasuresTests : IDisposable
         Assert.Equal(12, measure.Words.Length);
         var spectrum = FilterSpectrum.Of(vit.named_parameters().Single(p => p.name == "visual.embed.weight").parameter, probes.SpectrumSize);
         Assert.Equal(spectrum.Shares.Select(s => Math.Round(s, 6)), measure.Spectrum);
+    }
+
+    [Fact]
+    public void A_ConvNeXt_checkpoint_is_measured_with_its_stem_as_first_layer_and_curves_searched_on_its_first_stage()
+    {
+        var probes = DynamicsProbes.For(ToyTower.ConvNeXt) with { PerKind = 12, LossBatch = 8, ConceptPictures = 2, Permutations = 5, Victims = 6, TuningPictures = 6 };
+        using var pictures = new ProbePictures(probes);
+        using var convnext = new ToyClipModel(0, ToyTower.ConvNeXt);
+        var final = TrajectoryMeasures.Tuning(convnext, probes, pictures);
+        Assert.Equal([128, 6], new[] { final.GetLength(0), final.GetLength(1) });   // visual.stage3's 128 channels, per picture
+        var measure = TrajectoryMeasures.Measure(0, convnext, probes, pictures, final);
+        Assert.Equal("visual.stage1", Assert.Single(measure.Curves).Layer);       // the curve search ran: its field is probed through LayerNorm and GELU
+        var spectrum = FilterSpectrum.Of(convnext.named_parameters().Single(p => p.name == "visual.stem.0.weight").parameter, probes.SpectrumSize);
+        Assert.Equal(spectrum.Shares.Select(s => Math.Round(s, 6)), measure.Spectrum);
+        Assert.All(measure.TuningDistance, d => Assert.Equal(0, d, 6));          // measured against its own tuning
     }
 }

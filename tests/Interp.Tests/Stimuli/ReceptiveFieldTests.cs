@@ -145,4 +145,20 @@ public class ReceptiveFieldTests(ResNet18Fixture fixture, ITestOutputHelper outp
 
         public override Tensor forward(Tensor x) => relu.call(conv.call(x - 0.5));
     }
+
+    [Fact]
+    public void A_ConvNeXts_field_is_probed_through_its_layer_norms_and_GELUs_and_equals_the_arithmetic_and_the_gradients()
+    {
+        // Stage 1 of the toy ConvNeXt: a 4×4 patchify stem (stride 4), then two blocks with 7×7 depthwise kernels on the 16×16 map,
+        // each reaching 3 positions (12 px) further on every side: 4 + 2·2·12 = 52 px, rows 32 − 24 = 8 to 35 + 24 = 59 for position 8.
+        using var clip = new Interp.Models.ToyClip.ToyClipModel(0, Interp.Models.ToyClip.ToyTower.ConvNeXt);
+        using var model = new Interp.Hooks.HookedModel("toy-convnext", clip, new Interp.Hooks.InputConvention(64, "identity"));
+        var unit = new Unit("visual.stage1", 5);
+        var field = ReceptiveFields.FromArchitecture(model, unit);
+        Assert.Equal((8, 8, 8, 8, 59, 59), (field.Y, field.X, field.Top, field.Left, field.Bottom, field.Right));
+        var gradients = ReceptiveFields.FromGradients(model, unit);
+        Assert.Equal((field.Top, field.Left, field.Bottom, field.Right), (gradients.Top, gradients.Left, gradients.Bottom, gradients.Right));
+        using var after = clip.named_parameters().First(p => p.name.EndsWith(".gamma", StringComparison.Ordinal)).parameter.detach().clone();
+        Assert.True(after.allclose(full_like(after, 0.1)), "the probe did not restore the layer scales");
+    }
 }

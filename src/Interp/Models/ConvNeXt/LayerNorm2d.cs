@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace Interp.Models.ConvNeXt;
 
 /// <summary>LayerNorm over the channels of each position of a map [N, C, H, W] (ConvNeXt's "channels first" LayerNorm); parameters <c>weight</c>, <c>bias</c>.</summary>
-public sealed class LayerNorm2d : nn.Module<Tensor, Tensor>
+public sealed class LayerNorm2d : nn.Module<Tensor, Tensor>, Hooks.INormalization
 {
     readonly Parameter weight, bias;
 
