@@ -54,7 +54,8 @@ public static class ReceptiveFields
     /// The receptive field the architecture gives the unit, whatever the weights: the model is run (in float64) with every
     /// weight (and layer scale) replaced by its absolute value, every bias by 0, batch and layer norms (and any
     /// <see cref="INormalization"/>) and the input preprocessing by the identity, and GELUs by ReLUs, so every activation is a
-    /// non-negative sum over its inputs and a pixel reaches the unit exactly when some path of convolutions and pools connects them. A one-pixel image then probes the field's edges by binary search (a few dozen
+    /// non-negative sum over its inputs and a pixel reaches the unit exactly when some path of convolutions and pools connects
+    /// them. A one-pixel image then probes the field's edges by binary search (a few dozen
     /// forward passes), once per model, unit and input size. The model's weights are restored afterwards, also on errors.
     /// </summary>
     public static ReceptiveField FromArchitecture(HookedModel model, Unit unit, int? inputSize = null)

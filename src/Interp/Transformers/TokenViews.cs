@@ -51,7 +51,8 @@ public sealed class TokenView : ILayerView
 
     /// <summary>
     /// Attaches <c>/grid</c> and <c>/cls</c> views to every block's <c>hook_resid_post</c> and <c>mlp.hook_post</c> of
-    /// <paramref name="model"/>'s ViT (e.g. <c>visual.blocks.3.hook_resid_post/grid</c>); one handle detaches them all.
+    /// <paramref name="model"/>'s ViT (e.g. <c>visual.blocks.3.hook_resid_post/grid</c>), and to each head's output
+    /// (<see cref="HeadView"/>: <c>visual.blocks.2.attn.hook_result/head1/cls</c>); one handle detaches them all.
     /// </summary>
     public static HookHandle AttachAll(HookedModel model)
     {
@@ -60,11 +61,20 @@ public sealed class TokenView : ILayerView
         try
         {
             for (int l = 0; l < vit.Layers; l++)
+            {
                 foreach (var point in new[] { "hook_resid_post", "mlp.hook_post" })
                 {
                     handles.Add(model.AttachView(vit.Name(l, point), "grid", Grid));
                     handles.Add(model.AttachView(vit.Name(l, point), "cls", ClassToken));
                 }
+                for (int h = 0; h < vit.Heads; h++)
+                {
+                    string head = $"{vit.Name(l, "attn.hook_result")}/head{h}";
+                    handles.Add(model.AttachView(vit.Name(l, "attn.hook_result"), $"head{h}", new HeadView(h)));
+                    handles.Add(model.AttachView(head, "grid", Grid));
+                    handles.Add(model.AttachView(head, "cls", ClassToken));
+                }
+            }
         }
         catch
         {

@@ -56,4 +56,27 @@ public class TokenViewTests
             Assert.True(byGrid[.., .., r, c].allclose(byTokens[.., 1 + 2 * r + c], rtol: 1e-5, atol: 1e-7), $"row {r}, column {c}");
         Assert.True(byGrid.abs().sum().item<float>() > 0, "a zero gradient: the check could not fail");
     }
+
+    [Fact]
+    public void A_heads_output_is_a_layer_at_the_class_token_and_editing_it_there_changes_that_head_only()
+    {
+        using var tower = new VitImageTower("visual", new VitSettings(ImageSize: 8, Patch: 4, Width: 8, Layers: 2, Heads: 2, MlpRatio: 2, OutputDim: 3), seed: 1);
+        using var model = new HookedModel("tiny-vit", tower, new InputConvention(8, "identity"));
+        using var views = TokenView.AttachAll(model);
+        Assert.Equal(8L, model.Layer("blocks.1.attn.hook_result/head1/cls").Channels);
+        using var images = rand([2, 3, 8, 8], generator: new Generator().manual_seed(2));
+        using (var cache = model.RunWithCache(images, "blocks.1.attn.hook_result", "blocks.1.attn.hook_result/head1/cls", "blocks.1.attn.hook_result/head0/grid"))
+        {
+            var result = cache["blocks.1.attn.hook_result"];                                              // [2, 5, 2, 8]
+            Assert.True(cache["blocks.1.attn.hook_result/head1/cls"].flatten(1).equal(result[.., 0, 1]).all().item<bool>());
+            Assert.True(cache["blocks.1.attn.hook_result/head0/grid"][.., .., 1, 0].equal(result[.., 3, 0]).all().item<bool>());   // row 1, column 0
+        }
+        // Zeroing head 1 at the class token through the view = zeroing that slice of hook_result directly.
+        using var viaView = model.RunWithHooks(images, ("blocks.1.attn.hook_result/head1/cls", h => zeros_like(h)));
+        using var direct = model.RunWithHooks(images, ("blocks.1.attn.hook_result", r => { var e = r.clone(); e[.., 0, 1] = 0; return e; }));
+        using var plain = model.Forward(images);
+        Assert.True(viaView.allclose(direct, rtol: 1e-6, atol: 1e-7));
+        Assert.False(viaView.allclose(plain, rtol: 1e-4, atol: 1e-4), "zeroing the head changed nothing: the check could not fail");
+        Assert.Contains("more than 2 heads", Assert.Throws<ArgumentException>(() => new HeadView(2).Read(zeros(1, 5, 2, 8))).Message);
+    }
 }
