@@ -64,7 +64,7 @@ public static class TrajectoryMeasures
             var shapes = Enumerable.Range(0, ToyConcepts.Shapes.Count).ToList();
             var drawingPrompts = model.EncodeText(ToyVocabulary.EncodeAll([.. shapes.Select(ToyClipEvaluation.DrawingPrompt)]));
             var wordPrompts = model.EncodeText(ToyVocabulary.EncodeAll([.. shapes.Select(ToyClipEvaluation.WordPrompt)]));
-            var colourPrompts = model.EncodeText(ToyVocabulary.EncodeAll([.. ColourPrompts()]));
+            var colourPrompts = model.EncodeText(ToyVocabulary.EncodeAll(ToyClipEvaluation.AllColourPrompts));
             var drawingEmbeddings = model.EncodeImage(pictures.Drawings);
             drawings = Outcomes(model.Logits(drawingEmbeddings, drawingPrompts), pictures.DrawingExamples.Select(e => e.Shape));
             words = Outcomes(model.Logits(model.EncodeImage(pictures.Words), wordPrompts), pictures.WordExamples.Select(e => e.Shape));
@@ -135,12 +135,6 @@ public static class TrajectoryMeasures
 
     /// <summary>A ViT's token views (<c>…/grid</c>, <c>…/cls</c>), so its units are channels as the CNN's are; nothing for other towers.</summary>
     static IDisposable? Views(HookedModel hooked, ToyClipModel model) => model.Tower == ToyTower.Vit ? TokenView.AttachAll(hooked) : null;
-
-    /// <summary>The prompts "a {colour} {shape}", shape by shape, colour fastest (as the toy captions write them).</summary>
-    static IEnumerable<string> ColourPrompts() =>
-        from shape in Enumerable.Range(0, ToyConcepts.Shapes.Count)
-        from colour in Enumerable.Range(0, ToyConcepts.Colours.Count)
-        select ToyClipEvaluation.ColourPrompt(shape, colour);
 
     static string Outcomes(Tensor logits, IEnumerable<int> labels)
     {

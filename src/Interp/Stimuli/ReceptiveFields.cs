@@ -52,7 +52,7 @@ public static class ReceptiveFields
 
     /// <summary>
     /// The receptive field the architecture gives the unit, whatever the weights: the model is run (in float64) with every
-    /// weight (and layer scale) replaced by its absolute value, every bias by 0, batch and layer norms (and any
+    /// weight and scale (such as a layer scale) replaced by its absolute value, every bias by 0, batch and layer norms (and any
     /// <see cref="INormalization"/>) and the input preprocessing by the identity, and GELUs by ReLUs, so every activation is a
     /// non-negative sum over its inputs and a pixel reaches the unit exactly when some path of convolutions and pools connects
     /// them. A one-pixel image then probes the field's edges by binary search (a few dozen
@@ -85,8 +85,9 @@ public static class ReceptiveFields
     static readonly System.Runtime.CompilerServices.ConditionalWeakTable<HookedModel, System.Collections.Concurrent.ConcurrentDictionary<(string, int, int, int, int),
         ReceptiveField>> ArchitectureFields = new();
 
-    static bool IsLayerScale(string parameter) =>
-        parameter == "gamma" || parameter.EndsWith(".gamma", StringComparison.Ordinal) || parameter.Contains("layer_scale", StringComparison.Ordinal);
+    /// <summary>An additive parameter (a bias: <c>bias</c>, <c>….bias</c>, <c>…_bias</c>), zeroed by the probe; every other one scales.</summary>
+    static bool IsBias(string parameter) =>
+        parameter == "bias" || parameter.EndsWith(".bias", StringComparison.Ordinal) || parameter.EndsWith("_bias", StringComparison.Ordinal);
 
     static ReceptiveField ProbeArchitecture(HookedModel model, string layer, int channel, int uy, int ux, int size, Unit unit)
     {
@@ -99,9 +100,10 @@ public static class ReceptiveFields
             using (no_grad())
                 foreach (var (n, p) in model.Module.named_parameters())
                 {
-                    // Layer scales (ConvNeXt's per-channel gamma) multiply a residual branch: kept, made positive, so the branch still connects.
-                    if (p.ndim >= 2 || IsLayerScale(n)) p.abs_();
-                    else p.zero_();
+                    // Biases add a constant: zeroed. Everything else scales (weights, norm scales, ConvNeXt's layer scale on a residual
+                    // branch): made positive, so every connection stays.
+                    if (IsBias(n)) p.zero_();
+                    else p.abs_();
                 }
             var identities = model.LayersOfType<BatchNorm2d>().Concat(model.LayersOfType<LayerNorm>()).Concat(model.LayersOfType<INormalization>()).ToHashSet();
             foreach (var name in model.LayerNames)

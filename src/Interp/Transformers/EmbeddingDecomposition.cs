@@ -97,7 +97,7 @@ public sealed class EmbeddingDecomposition : IDisposable
                 throw new ArgumentOutOfRangeException(nameof(labels), label, $"Label {label} is not a class: classes are 0–{k - 1}.");
         using var scope = NewDisposeScope();
         var logits = Logits(classEmbeddings, logitScale);                                                 // [N, C, K]
-        var index = cat(labels.Select(l => full(1, (long)l, dtype: ScalarType.Int64, device: logits.device)).ToList()).view(-1, 1, 1).expand(-1, logits.shape[1], 1);
+        var index = tensor(labels.Select(l => (long)l).ToArray(), device: logits.device).view(-1, 1, 1).expand(-1, logits.shape[1], 1);
         var margin = (logits.gather(2, index).squeeze(2) - logits.mean([2])).mean([0]).to(ScalarType.Float64);
         return margin.data<double>().ToArray();
     }

@@ -115,7 +115,9 @@ public class ToyClipWeightsTests(ITestOutputHelper output)
         using var prompts = ToyClipEvaluation.ColourPrompts(model, drawings);
         Assert.Equal([40L, 8, 128], prompts.shape);
         // Directly: all 96 prompts through the model's own logits, each drawing compared within its shape's eight.
-        using var all = model.EncodeText(model.Tokenize([.. from s in Enumerable.Range(0, 12) from c in Enumerable.Range(0, 8) select ToyClipEvaluation.ColourPrompt(s, c)]));
+        string[] every = [.. from s in Enumerable.Range(0, 12) from c in Enumerable.Range(0, 8) select ToyClipEvaluation.ColourPrompt(s, c)];
+        Assert.Equal(every, ToyClipEvaluation.AllColourPrompts);                 // shape by shape, colour fastest
+        using var all = model.EncodeText(model.Tokenize(every));
         using var logits = model.Logits(model.EncodeImage(images), all).view(40, 12, 8);
         var right = drawings.Select((e, i) => logits[i, e.Shape].argmax().item<long>() == e.Colour).ToArray();
         Assert.Equal(right, ToyClipEvaluation.ColourCorrect(model, images, drawings));

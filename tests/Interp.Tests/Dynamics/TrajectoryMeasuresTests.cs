@@ -102,10 +102,14 @@ public sealed class TrajectoryMeasuresTests : IDisposable
         Assert.Contains("tuning pictures ≥ 3", Assert.Throws<ArgumentException>(() => new DynamicsProbes(TuningPictures: 2).Validate()).Message);
     }
 
+    /// <summary>A tower's probes on a handful of pictures: enough to run every measure, fast.</summary>
+    static DynamicsProbes Small(ToyTower tower) =>
+        DynamicsProbes.For(tower) with { PerKind = 12, LossBatch = 8, ConceptPictures = 2, Permutations = 5, Victims = 6, TuningPictures = 6 };
+
     [Fact]
     public void A_ViT_checkpoint_is_measured_through_its_token_views_with_its_patch_embedding_as_first_layer()
     {
-        var probes = DynamicsProbes.For(ToyTower.Vit) with { PerKind = 12, LossBatch = 8, ConceptPictures = 2, Permutations = 5, Victims = 6, TuningPictures = 6 };
+        var probes = Small(ToyTower.Vit);
         using var pictures = new ProbePictures(probes);
         using var vit = new ToyClipModel(0, ToyTower.Vit);
         var final = TrajectoryMeasures.Tuning(vit, probes, pictures);
@@ -120,7 +124,7 @@ public sealed class TrajectoryMeasuresTests : IDisposable
     [Fact]
     public void A_ConvNeXt_checkpoint_is_measured_with_its_stem_as_first_layer_and_curves_searched_on_its_first_stage()
     {
-        var probes = DynamicsProbes.For(ToyTower.ConvNeXt) with { PerKind = 12, LossBatch = 8, ConceptPictures = 2, Permutations = 5, Victims = 6, TuningPictures = 6 };
+        var probes = Small(ToyTower.ConvNeXt);
         using var pictures = new ProbePictures(probes);
         using var convnext = new ToyClipModel(0, ToyTower.ConvNeXt);
         var final = TrajectoryMeasures.Tuning(convnext, probes, pictures);
